@@ -1,0 +1,123 @@
+"""The `ecograph` command: thin shells over library functions."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .settings import get_settings
+from .sources import SOURCES
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from .fetch import fetch
+
+    settings = get_settings()
+    results = fetch(
+        settings.downloads, mirror=args.mirror, only=set(args.source or []) or None, progress=_progress
+    )
+    failed = [r for r in results if r.status == "failed"]
+    missing = [r for r in results if r.status == "missing"]
+    _progress(
+        f"fetch: {len(results) - len(failed) - len(missing)} file(s) in {settings.downloads},"
+        f" {len(missing)} missing, {len(failed)} failed"
+    )
+    return 1 if failed else 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .publish import BuildError, build
+
+    settings = get_settings()
+    if args.mirror is not None:
+        from .fetch import fetch
+
+        fetch(settings.downloads, mirror=args.mirror, progress=_progress)
+    try:
+        report = build(settings, progress=_progress, after_publish=_after_publish(settings))
+    except BuildError as exc:
+        _progress(f"build: {exc}")
+        return 2
+    width = max(len(s.name) for s in report.sources)
+    for s in report.sources:
+        line = f"  {s.name:<{width}}  {s.status:<14} {s.triples:>9,} triples  {s.rows_read:>7,} rows"
+        print(line + (f"  — {s.error}" if s.error else ""))
+    print(f"generation {report.generation}: {report.triples:,} triples in {report.seconds:.1f} s")
+    return 0 if report.ok else 1
+
+
+def _after_publish(settings):  # type: ignore[no-untyped-def]
+    """Regenerate what is derived from a published generation (dumps), if that module is present."""
+    try:
+        from .web.dumps import write_dumps
+    except ImportError:
+        return None
+
+    def hook(_generation: Path) -> None:
+        _progress("[dumps] writing dumps …")
+        write_dumps(settings.store, settings.base)
+
+    return hook
+
+
+def cmd_sources(_args: argparse.Namespace) -> int:
+    for s in SOURCES:
+        print(f"{s.name:<11} {s.title}")
+        print(f"{'':<11} publisher: {s.publisher}; licence: {s.licence_label} <{s.licence}>")
+        for f in s.files:
+            where = "data/" + f.path if f.in_repo else (f.url or "(mirror only)")
+            print(f"{'':<11} {f.key}: {where}{' (optional)' if f.optional else ''}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .web.app import serve
+
+    serve(args.host, args.port)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ecograph", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"ecograph {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("fetch", help="download the sources from their publishers (or copy from a mirror)")
+    p.add_argument("--mirror", type=Path, help="take the files from this folder instead of the publishers")
+    p.add_argument("--source", action="append", help="only this source (repeatable)")
+    p.set_defaults(func=cmd_fetch)
+
+    p = sub.add_parser("build", help="build every source into the store and publish it atomically")
+    p.add_argument("--mirror", type=Path, help="fetch from this mirror folder first")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("sources", help="list the source catalogue (publisher, licence, download URL)")
+    p.set_defaults(func=cmd_sources)
+
+    p = sub.add_parser("serve", help="start the web app (SPARQL endpoint, Linked Data, viewer)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+
+    try:
+        from .cli_queries import add_commands
+    except ImportError:
+        pass
+    else:
+        add_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Every ECOGRAPH_* setting in one place.
+
+The README's settings table is generated from ``SETTINGS`` and a test checks it is in sync.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Settings, each read from the environment variable ECOGRAPH_<NAME>."""
+
+    base: str = field(
+        default="http://localhost:8000",
+        metadata={"doc": "IRI base of the data (`<base>/id/<kind>/<key>`); the public URL of the site."},
+    )
+    store: Path = field(
+        default=Path("var/store"),
+        metadata={"doc": "Folder of the embedded Oxigraph store (its generations live inside)."},
+    )
+    downloads: Path = field(
+        default=Path("var/downloads"),
+        metadata={"doc": "Folder where `ecograph fetch` puts the source files."},
+    )
+    data: Path = field(
+        default=Path("data"),
+        metadata={"doc": "Folder of the project's own curated data and mapping tables."},
+    )
+    query_timeout: float = field(
+        default=30.0,
+        metadata={"doc": "Wall-clock limit of one query on the public endpoint, in seconds."},
+    )
+    max_rows: int = field(
+        default=10000,
+        metadata={"doc": "Most result rows the public endpoint returns for one query."},
+    )
+    max_body: int = field(
+        default=1_000_000,
+        metadata={"doc": "Largest accepted request body, in bytes."},
+    )
+    workers: int = field(
+        default=2,
+        metadata={"doc": "Number of killable query worker processes of the web app."},
+    )
+    max_concurrent: int = field(
+        default=4,
+        metadata={"doc": "Concurrent queries allowed per client address before 429."},
+    )
+    tiles: str = field(
+        default="",
+        metadata={"doc": "URL template of a base-map tile server (`…/{z}/{x}/{y}.png`); empty: points only."},
+    )
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = os.environ.get("ECOGRAPH_" + f.name.upper())
+            if raw is None:
+                continue
+            kind = type(f.default)
+            try:
+                values[f.name] = kind(raw.rstrip("/") if f.name == "base" else raw)
+            except ValueError as exc:
+                raise ValueError(f"ECOGRAPH_{f.name.upper()}={raw!r}: {exc}") from exc
+        return cls(**values)  # type: ignore[arg-type]
+
+    def graph(self, name: str) -> str:
+        """IRI of a named graph of ours."""
+        return f"{self.base}/graph/{name}"
+
+    def id(self, kind: str, key: str) -> str:
+        """IRI of an entity."""
+        return f"{self.base}/id/{kind}/{key}"
+
+
+def settings_table() -> list[tuple[str, str, str]]:
+    """(variable, default, meaning) for the README."""
+    return [
+        (f"ECOGRAPH_{f.name.upper()}", str(f.default), f.metadata["doc"]) for f in fields(Settings)
+    ]
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process's settings; tests call ``get_settings.cache_clear()`` after changing the env."""
+    return Settings.from_env()
