@@ -16,7 +16,7 @@ import pytest
 from ecograph.fetch import fetch, read_sidecar, sha256_file
 from ecograph.sources import SOURCES, Source, SourceFile
 
-from .conftest import quiet
+from conftest import quiet
 
 
 @pytest.fixture()

@@ -20,6 +20,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 from .ingest.base import IngestError
 from .ingest.curated import (
@@ -121,6 +122,9 @@ def _check_organisations(path: Path, refs: References, problems: list[Problem]) 
             ids[key] = line
             for message in _place_problems(row, refs):
                 add(line, message)
+            for url in split_list(row["source_urls"]) + [row["website"]]:
+                if _has_tracking(url):
+                    add(line, f"{key}: tracking parameters (utm_*) in URL {url}")
             short = normalise_ror(row["ror_id"])
             if short:
                 for level, message in _ror_problems(row, short, refs):
@@ -195,6 +199,11 @@ def _ror_problems(row: dict[str, str], short: str, refs: References) -> list[tup
     return found
 
 
+def _has_tracking(url: str) -> bool:
+    """A URL with utm_* parameters: the same page gets one source IRI only without them."""
+    return any(key.startswith("utm_") for key, _ in parse_qsl(urlsplit(url).query))
+
+
 def _check_relations(path: Path, org_ids: set[str], problems: list[Problem]) -> None:
     name = str(path)
     seen: dict[tuple[str, str, str], int] = {}
@@ -205,6 +214,9 @@ def _check_relations(path: Path, org_ids: set[str], problems: list[Problem]) -> 
             except RowError as exc:
                 problems.append(Problem(name, line, str(exc)))
                 continue
+            if _has_tracking(row["source_url"]):
+                problems.append(Problem(name, line, f"tracking parameters (utm_*) in URL "
+                                                    f"{row['source_url']}"))
             triple = (row["subject_id"], row["relation"], row["object_id"])
             if triple in seen:
                 problems.append(Problem(name, line, f"relation {' '.join(triple)} already on line "

@@ -70,7 +70,7 @@ PROV = _Namespace(
 )
 SCHEMA = _Namespace(
     "https://schema.org/",
-    "name alternateName foundingDate url location address postalCode",
+    "name alternateName foundingDate url location address postalCode startDate endDate",
 )
 WGS = _Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#", "lat long Point")
 DCTERMS = _Namespace(

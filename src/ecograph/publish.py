@@ -308,7 +308,7 @@ def _publish_source(
                 raise err
         rep.triples, rep.rows_read, rep.rows_rejected = reader.count, ctx.rows_read, ctx.rows_rejected
         if not rep.error:
-            verdict = gate.check(store, graph, published)
+            verdict = gate.check(store, graph, published, ontology=settings.graph("ontology"))
             if verdict.conforms:
                 rep.status = "published"
                 published.append(graph)

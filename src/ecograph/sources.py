@@ -91,6 +91,17 @@ SOURCES: tuple[Source, ...] = (
                           "https://cordis.europa.eu/data/cordis-HORIZONprojects-csv.zip"),),
     ),
     Source(
+        name="curated",
+        title="Curated organisations and relations of the Leuven innovation region",
+        publisher="ecograph",
+        publisher_url="https://w3id.org/ecograph",
+        licence="https://creativecommons.org/licenses/by/4.0/",
+        licence_label="CC BY 4.0 (facts with their source pages)",
+        page="https://w3id.org/ecograph",
+        files=(SourceFile("organisations", "curated/organisations.csv", in_repo=True),
+               SourceFile("relations", "curated/relations.csv", in_repo=True)),
+    ),
+    Source(
         name="ror",
         title="Research Organization Registry (Belgian records)",
         publisher="ROR",
@@ -104,18 +115,9 @@ SOURCES: tuple[Source, ...] = (
                        "https://zenodo.org/api/records/6347574/versions/latest",
                        member="*_schema_v2.json", resolve="zenodo-latest"),
             SourceFile("v1", "ror/ror-data-be-v1.json", optional=True),
+            # municipality names, to place each organisation's city in REFNIS
+            SourceFile("refnis", "belgif-refnis/refnis2025.nt", f"{BELGIF_RAW}/refnis2025.nt", optional=True),
         ),
-    ),
-    Source(
-        name="curated",
-        title="Curated organisations and relations of the Leuven innovation region",
-        publisher="ecograph",
-        publisher_url="https://w3id.org/ecograph",
-        licence="https://creativecommons.org/licenses/by/4.0/",
-        licence_label="CC BY 4.0 (facts with their source pages)",
-        page="https://w3id.org/ecograph",
-        files=(SourceFile("organisations", "curated/organisations.csv", in_repo=True),
-               SourceFile("relations", "curated/relations.csv", in_repo=True)),
     ),
 )
 

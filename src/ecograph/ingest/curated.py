@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from ..namespaces import DCTERMS, ECO, ORG, RDF, RDFS, SCHEMA, XSD
 from ..nt import TermError, Triple, iri, lit
+from ..schemes import sectors_for_nace
 from .base import IngestContext, IngestError
 from .identity import ROR_PREFIX, WIKIDATA_ENTITY, normalise_qid, normalise_ror, split_list
 
@@ -53,26 +54,7 @@ RELATIONS: dict[str, str] = {
 }
 STAGES = ("research", "prototyping", "production", "market")
 
-# Sub-sectors and their NACE codes per cluster, as fixed in docs/MODEL.md ("Sector keys").
-SUBSECTORS: dict[str, dict[str, tuple[str, ...]]] = {
-    "health": {"pharma_biotech": ("21",), "medtech": ("26.6", "32.5"), "care": ("86", "87", "88")},
-    "high_tech": {
-        "electronics": ("26", "27"),
-        "software": ("58.2", "62", "63"),
-        "manufacturing": ("25", "28", "29", "30", "33"),
-        "materials": ("20", "22", "23", "24"),
-        "engineering_rd": ("71.2", "72.1"),
-    },
-    "creativity": {"media": ("58.1", "59", "60"), "design": ("71.1", "74.1"), "arts": ("90", "91", "93")},
-    "other": {
-        "food": ("01", "10", "11"),
-        "energy": ("35",),
-        "logistics": ("49", "50", "51", "52", "53"),
-        "public": ("84", "85"),
-        "finance": ("64", "65", "66"),
-    },
-}
-CLUSTERS = tuple(SUBSECTORS)
+CLUSTERS = ("health", "high_tech", "creativity", "other")  # top concepts, docs/MODEL.md
 
 # NACE Rev. 2 divisions (the 2-digit codes that exist).
 NACE_DIVISIONS = frozenset(
@@ -93,23 +75,6 @@ EARLIEST_YEAR = 1000  # KU Leuven (1425) is the oldest curated organisation
 
 class RowError(ValueError):
     """A row breaks a rule; the caller adds file and line."""
-
-
-def sector_for_nace(nace: str, cluster: str) -> str | None:
-    """The sub-sector of ``cluster`` chosen for a NACE code, by the rule of docs/MODEL.md.
-
-    The longest sub-sector code that is a prefix of ``nace``, or of which ``nace`` is a prefix
-    (division ``72`` meets ``72.1``); ties go to the alphabetically first sub-sector key.
-    Local stand-in for the shared ``ecograph.schemes.sectors_for_nace``.
-    """
-    best: tuple[int, str] | None = None
-    for key, codes in SUBSECTORS.get(cluster, {}).items():
-        for code in codes:
-            if nace.startswith(code) or code.startswith(nace):
-                candidate = (-len(code), key)
-                if best is None or candidate < best:
-                    best = candidate
-    return best[1] if best else None
 
 
 def check_url(value: str, what: str) -> str:
@@ -273,7 +238,7 @@ def _organisation(ctx: IngestContext, row: dict[str, str]) -> Iterator[Triple]:
     stages = split_list(row["stages"])
     seen: set[str] = set()
     for cluster in clusters:
-        for sector, division in _sectors(cluster, divisions):
+        for sector, division in sectors_of_cluster(cluster, divisions):
             for stage in stages:
                 cap_key = f"{key}.{sector}.{stage}"
                 if cap_key in seen:
@@ -291,17 +256,19 @@ def _organisation(ctx: IngestContext, row: dict[str, str]) -> Iterator[Triple]:
                     yield cap, iri(DCTERMS.source), source
 
 
-def _sectors(cluster: str, divisions: list[str]) -> list[tuple[str, str | None]]:
+def sectors_of_cluster(cluster: str, divisions: list[str]) -> list[tuple[str, str | None]]:
     """(sector key, NACE division that chose it) for one cluster of an organisation.
 
-    Each NACE division picks its sub-sector of the cluster; with none picked the capability
-    is on the cluster itself (division None).
+    Each NACE division picks its sub-sector(s) of the cluster by the rule of docs/MODEL.md
+    (:func:`ecograph.schemes.sectors_for_nace`, asked about this one cluster so that a division
+    only narrows the cluster it belongs to); with none picked the capability is on the cluster
+    itself (division None).
     """
     chosen: dict[str, str] = {}
     for division in divisions:
-        sector = sector_for_nace(division, cluster)
-        if sector:
-            chosen.setdefault(sector, division)
+        for sector in sectors_for_nace(division, {cluster}):
+            if sector != cluster:
+                chosen.setdefault(sector, division)
     if not chosen:
         return [(cluster, None)]
     return sorted(chosen.items())

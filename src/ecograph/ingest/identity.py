@@ -37,9 +37,9 @@ _QID_ANY = re.compile(
 LEGAL_FORMS = frozenset(
     {
         "nv", "sa", "bv", "bvba", "sprl", "srl", "cvba", "scrl", "cv", "vof", "vzw", "asbl",
-        "ivzw", "aisbl", "ebvba", "ltd", "limited", "inc", "gmbh", "ag", "plc", "llc",
+        "ivzw", "aisbl", "ebvba", "ltd", "limited", "gmbh", "ag", "plc", "llc",
     }
-)
+)  # not "inc": "Leuven Inc." is a network whose name would shrink to the city's
 # A trailing "(Belgium)" is ROR's way of naming the Belgian entity of a company; it adds nothing.
 _COUNTRY_QUALIFIER = re.compile(r"\(\s*(?:belgium|belgie|belgique|belgien)\s*\)\s*$")
 _DOTTED_ABBREVIATION = re.compile(r"\b(?:[a-z]\.){2,}(?![a-z])|\b(?:[a-z]\.)+[a-z]\b")

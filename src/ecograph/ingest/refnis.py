@@ -115,7 +115,7 @@ def csv_records(path: Path, columns: Iterable[str]) -> Iterator[tuple[int, dict[
                     continue
                 if len(row) != len(header):
                     raise IngestError(path, line, f"expected {len(header)} fields, found {len(row)}")
-                yield line, {name: value.strip() for name, value in zip(header, row)}
+                yield line, {name: value.strip() for name, value in zip(header, row, strict=True)}
         except csv.Error as exc:
             raise IngestError(path, reader.line_num, f"invalid CSV: {exc}") from None
         except UnicodeDecodeError as exc:
@@ -140,8 +140,8 @@ class Unit:
     exact: list[str] = field(default_factory=list)
     end: str = ""
     level: str = ""
-    parent: "Unit | None" = None
-    children: list["Unit"] = field(default_factory=list)
+    parent: Unit | None = None
+    children: list[Unit] = field(default_factory=list)
 
     @property
     def current(self) -> bool:
@@ -221,7 +221,7 @@ def load_refnis(path: Path) -> Refnis:
     units: dict[str, Unit] = {}
     for unit in by_iri.values():
         if not _NIS.match(unit.notation):
-            raise IngestError(path, unit.line, f"{unit.iri}: skos:notation {unit.notation!r} is not a NIS code")
+            raise IngestError(path, unit.line, f"{unit.iri}: notation {unit.notation!r} is not a NIS code")
         if unit.notation in units:
             raise IngestError(path, unit.line, f"NIS code {unit.notation} used by two concepts")
         if len(unit.broader) > 1:
@@ -231,7 +231,7 @@ def load_refnis(path: Path) -> Refnis:
         if unit.broader:
             parent = by_iri.get(unit.broader[0])
             if parent is None:
-                raise IngestError(path, unit.line, f"skos:broader {unit.broader[0]} is not a concept of the file")
+                raise IngestError(path, unit.line, f"skos:broader {unit.broader[0]} is not in the file")
             parent.children.append(unit)
             unit.parent = parent
 
@@ -243,7 +243,7 @@ def load_refnis(path: Path) -> Refnis:
         if unit.parent is None and len(code) == 5 and not code.endswith("000"):
             parent = units.get(code[:2] + "000")
             if parent is None:
-                raise IngestError(path, unit.line, f"municipality {code} has no skos:broader and no arrondissement")
+                raise IngestError(path, unit.line, f"municipality {code} has no broader and no arrondissement")
             unit.parent = parent
             parent.children.append(unit)
             repaired.append(code)
@@ -297,21 +297,26 @@ _EXTRA_NAMES = {
 def municipality_names(path: Path) -> dict[str, str]:
     """Normalised municipality name (any language, accents/case ignored) → NIS code.
 
-    Only current municipalities; a name that two current municipalities share is left out.
+    Current municipalities first; the name of an ended municipality is used only when no current
+    one bears it (the draft REFNIS 2025 ends 37022 Tielt without listing its successor). A name
+    that two municipalities of the same kind share is left out.
     """
     refnis = load_refnis(path)
     table: dict[str, str] = {}
-    ambiguous: set[str] = set()
-    for unit in refnis.units.values():
-        if unit.level != "municipality" or not unit.current:
-            continue
-        for value, _lang in unit.labels + unit.alt_labels:
-            name = _normalise_name(value)
-            if name in table and table[name] != unit.notation:
-                ambiguous.add(name)
-            table.setdefault(name, unit.notation)
-    for name in ambiguous:
-        del table[name]
+    for current in (True, False):
+        found: dict[str, str] = {}
+        ambiguous: set[str] = set()
+        for unit in refnis.units.values():
+            if unit.level != "municipality" or unit.current != current:
+                continue
+            for value, _lang in unit.labels + unit.alt_labels:
+                name = _normalise_name(value)
+                if found.get(name, unit.notation) != unit.notation:
+                    ambiguous.add(name)
+                found.setdefault(name, unit.notation)
+        for name, code in found.items():
+            if name not in ambiguous:
+                table.setdefault(name, code)
     for name, code in _EXTRA_NAMES.items():
         if code in refnis.units:
             table.setdefault(name, code)
@@ -426,8 +431,9 @@ def read(ctx: IngestContext) -> Iterator[Triple]:
         for code in codes:
             unit = units.get(code)
             if unit is None or unit.level not in _CLASS:
-                raise IngestError(regions, line, f"{code} is not a REFNIS municipality, arrondissement or province")
+                raise IngestError(regions, line, f"{code} is not a municipality, arrondissement or province")
             if unit.level != "municipality" and len(codes) > 1:
                 raise IngestError(regions, line, "a |-list may only hold municipality codes")
             members.update(refnis.municipalities_under(code))
-        yield from _region_triples(ctx, key, [(row["label_en"], "en"), (row["label_nl"], "nl")], sorted(members))
+        labels = [(row["label_en"], "en"), (row["label_nl"], "nl")]
+        yield from _region_triples(ctx, key, labels, sorted(members))

@@ -1,0 +1,156 @@
+"""The FastAPI application: ``create_app`` builds it, ``serve`` runs it with uvicorn."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ..settings import Settings, get_settings
+from ..sources import SOURCES
+from ..store import StoreNotBuilt
+from . import catalog, dumps, lod, sparql
+from .state import STATIC_DIR, TEMPLATES_DIR, ClientLimiter, StoreView, WebState, get_state
+from .workers import QueryPool
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = (
+    "Knowledge graph of the Leuven innovation region. Read-only SPARQL 1.1 endpoint, "
+    "dereferenceable entity IRIs with content negotiation, dumps, VoID and DCAT-AP metadata."
+)
+
+
+class BodyLimit:
+    """Refuse a request whose declared body is larger than the limit, before reading it.
+
+    Bodies without a Content-Length (chunked) are counted where they are read (``/sparql``).
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for name, value in scope["headers"]:
+                if name == b"content-length":
+                    if not value.isdigit() or int(value) > self.limit:
+                        response = Response(
+                            f"The request body is larger than {self.limit} bytes.\n",
+                            status_code=413, media_type="text/plain; charset=utf-8")
+                        await response(scope, receive, send)
+                        return
+                    break
+        await self.app(scope, receive, send)
+
+
+def _templates() -> Jinja2Templates:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True,
+        trim_blocks=True, lstrip_blocks=True,
+    )
+    return Jinja2Templates(env=env)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the web application; ``settings`` default to the environment's."""
+    settings = settings or get_settings()
+    state = WebState(
+        settings=settings,
+        store=StoreView(settings.store),
+        pool=None,
+        templates=_templates(),
+        limiter=ClientLimiter(settings.max_concurrent),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = QueryPool(settings.store, settings.workers)
+        await pool.start()
+        state.pool = pool
+        try:
+            yield
+        finally:
+            state.pool = None
+            await pool.close()
+
+    app = FastAPI(
+        title="ecograph",
+        description=DESCRIPTION,
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.ecograph = state
+    app.dependency_overrides[get_settings] = lambda: settings
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["Retry-After", "X-Ecograph-Rows-Capped", "Link", "Vary"],
+        max_age=86400,
+    )
+    app.add_middleware(BodyLimit, limit=settings.max_body)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.include_router(sparql.router)
+    app.include_router(lod.router)
+    app.include_router(dumps.router)
+    app.include_router(catalog.router)
+    try:
+        from .pages import router as pages_router  # added by the viewer pages
+    except ImportError:
+        pages_router = None
+    if pages_router is not None:
+        app.include_router(pages_router)
+    app.add_api_route("/", home, methods=["GET"], response_class=HTMLResponse,
+                      summary="Home page", tags=["Pages"])
+    app.add_api_route("/docs", api_docs, methods=["GET"], response_class=HTMLResponse,
+                      summary="This API's documentation (HTML view of /openapi.json)",
+                      tags=["Pages"])
+    return app
+
+
+async def home(request: Request) -> Response:
+    state = get_state(request)
+    context: dict[str, Any] = {"settings": state.settings, "sources": SOURCES}
+    try:
+        stats = state.stats()
+        context.update(built=True, stats=stats, total=sum(stats.triples.values()))
+        status = 200
+    except StoreNotBuilt:
+        context.update(built=False)
+        status = 503
+    return state.templates.TemplateResponse(request, "home.html", context, status_code=status)
+
+
+async def api_docs(request: Request) -> Response:
+    state = get_state(request)
+    spec = request.app.openapi()
+    operations = [
+        {"path": path, "method": method.upper(), "summary": op.get("summary", ""),
+         "parameters": op.get("parameters", []), "responses": op.get("responses", {})}
+        for path, item in spec.get("paths", {}).items()
+        for method, op in item.items()
+    ]
+    return state.templates.TemplateResponse(
+        request, "api.html", {"spec": spec, "operations": operations})
+
+
+def serve(host: str, port: int) -> None:
+    """Run the web service (one event loop; queries run in the worker processes)."""
+    import uvicorn
+
+    uvicorn.run("ecograph.web.app:create_app", factory=True, host=host, port=port,
+                proxy_headers=True, log_level="info")

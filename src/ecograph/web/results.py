@@ -1,0 +1,204 @@
+"""Serialise query results with a row cap.
+
+pyoxigraph serialises a whole result iterator; the endpoint must stop after ``max_rows`` rows, so
+SELECT results are written here from the first rows (SPARQL 1.1 JSON, XML, CSV and TSV), and
+graph results are cut with ``itertools.islice`` before pyoxigraph writes them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+#: Prefixes used when writing Turtle and TriG, so documents are readable.
+PREFIXES: dict[str, str] = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "https://schema.org/",
+    "wgs": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "eco": "https://w3id.org/ecograph/ontology#",
+}
+
+
+def capped(items: Iterable[Any], max_rows: int) -> tuple[list[Any], bool]:
+    """The first ``max_rows`` items, and whether there were more."""
+    rows = list(islice(items, max_rows + 1))
+    return rows[:max_rows], len(rows) > max_rows
+
+
+# --- SELECT ----------------------------------------------------------------------------------------
+
+
+def _json_term(term: Any) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _json_term(term.subject),
+                "predicate": _json_term(term.predicate),
+                "object": _json_term(term.object),
+            },
+        }
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def _xml_term(term: Any) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    if isinstance(term, ox.Triple):
+        return (
+            f"<triple><subject>{_xml_term(term.subject)}</subject>"
+            f"<predicate>{_xml_term(term.predicate)}</predicate>"
+            f"<object>{_xml_term(term.object)}</object></triple>"
+        )
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def _csv_field(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        value = "_:" + term.value
+    elif isinstance(term, (ox.NamedNode, ox.Literal)):
+        value = term.value
+    else:
+        value = str(term)
+    if any(c in value for c in '",\r\n'):
+        value = '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _tsv_field(term: Any) -> str:
+    return "" if term is None else str(term)
+
+
+def write_solutions(variables: list[str], rows: Iterator[Any] | list[Any], fmt: str) -> bytes:
+    """A SELECT result in one of the four SPARQL results formats."""
+    if fmt == "json":
+        bindings = [
+            {v: _json_term(t) for v in variables if (t := row[v]) is not None} for row in rows
+        ]
+        doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+    out = io.StringIO()
+    if fmt == "xml":
+        out.write('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">')
+        out.write("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in variables))
+        out.write("</head><results>")
+        for row in rows:
+            out.write("<result>")
+            for v in variables:
+                term = row[v]
+                if term is not None:
+                    out.write(f"<binding name={quoteattr(v)}>{_xml_term(term)}</binding>")
+            out.write("</result>")
+        out.write("</results></sparql>\n")
+    elif fmt == "csv":
+        out.write(",".join(variables) + "\r\n")
+        for row in rows:
+            out.write(",".join(_csv_field(row[v]) for v in variables) + "\r\n")
+    elif fmt == "tsv":
+        out.write("\t".join("?" + v for v in variables) + "\n")
+        for row in rows:
+            out.write("\t".join(_tsv_field(row[v]) for v in variables) + "\n")
+    else:
+        raise ValueError(f"unknown results format {fmt!r}")
+    return out.getvalue().encode()
+
+
+_BOOLEAN_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+
+
+def write_boolean(value: Any, fmt: str) -> bytes:
+    """An ASK result."""
+    data = value.serialize(format=_BOOLEAN_FORMATS[fmt])
+    assert isinstance(data, bytes)
+    return data
+
+
+# --- CONSTRUCT / DESCRIBE --------------------------------------------------------------------------
+
+
+def used_prefixes(items: Iterable[Any]) -> dict[str, str]:
+    """The prefixes of ``PREFIXES`` whose namespace occurs in the items (so documents stay short)."""
+    found: dict[str, str] = {}
+    for item in items:
+        for term in (item.subject, item.predicate, item.object):
+            value = term.value if isinstance(term, ox.NamedNode) else (
+                term.datatype.value if isinstance(term, ox.Literal) else "")
+            if not value:
+                continue
+            for prefix, ns in PREFIXES.items():
+                if prefix not in found and value.startswith(ns):
+                    found[prefix] = ns
+        if len(found) == len(PREFIXES):
+            break
+    return found
+
+
+def write_triples(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
+    """Triples in any RDF format; quad formats put them in the default graph."""
+    items: list[Any] = triples
+    if fmt.supports_datasets:
+        items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    prefixes = used_prefixes(triples) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    data = ox.serialize(items, format=fmt, prefixes=prefixes)
+    assert isinstance(data, bytes)
+    return data
+
+
+def write_quads(quads: Iterable[ox.Quad], fmt: ox.RdfFormat) -> bytes:
+    """Quads in a dataset format, or their triples (deduplicated) in a graph format."""
+    if fmt.supports_datasets:
+        items = list(quads)
+        prefixes = used_prefixes(items) if fmt == ox.RdfFormat.TRIG else None
+        data = ox.serialize(items, format=fmt, prefixes=prefixes)
+    else:
+        seen: dict[ox.Triple, None] = {}
+        for q in quads:
+            seen.setdefault(ox.Triple(q.subject, q.predicate, q.object), None)
+        prefixes = used_prefixes(seen) if fmt == ox.RdfFormat.TURTLE else None
+        data = ox.serialize(list(seen), format=fmt, prefixes=prefixes)
+    assert isinstance(data, bytes)
+    return data

@@ -1,0 +1,351 @@
+"""The SPARQL 1.1 Protocol endpoint at ``/sparql`` (query only).
+
+The route reads the protocol request (GET, URL-encoded POST or direct POST), refuses what the
+endpoint will not do (:mod:`.guard`), negotiates the result format (:mod:`.formats`), answers
+from the result cache when it can, and otherwise hands the query to a killable worker
+(:mod:`.workers`). A GET without ``query`` returns the service description.
+
+A protocol dataset (``default-graph-uri`` / ``named-graph-uri``) only ever selects graphs of the
+store: a graph the store does not hold is empty, never fetched. ``FROM`` in the query text naming
+a graph the store does not hold is refused, since other engines would fetch it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from ..settings import Settings, get_settings
+from ..store import StoreNotBuilt
+from . import formats
+from .guard import Checked, Refused, check_query
+from .state import WebState, get_state
+from .workers import Job, Overloaded, QueryTimeout
+
+router = APIRouter(tags=["SPARQL"])
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+UPDATE_PARAMS = ("update", "using-graph-uri", "using-named-graph-uri")
+FORMAT_DOC = "json, xml, csv, tsv, ttl, nt, rdf, jsonld, trig, nq or a media type; overrides Accept."
+TEXT = "text/plain; charset=utf-8"
+VARY = {"Vary": "Accept"}
+
+
+class ProtocolRequest:
+    """The parameters of one protocol request, each parameter with all its values."""
+
+    def __init__(self, params: dict[str, list[str]]) -> None:
+        self.params = params
+
+    def one(self, name: str) -> str | None:
+        values = self.params.get(name, [])
+        if len(values) > 1:
+            raise Refused(400, f"The request has {len(values)} '{name}' parameters; send exactly one.")
+        return values[0] if values else None
+
+    def many(self, name: str) -> tuple[str, ...] | None:
+        values = self.params.get(name)
+        return tuple(values) if values else None
+
+
+def error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(f"{message}\n", status_code=status, media_type=TEXT, headers=headers)
+
+
+def _parse_pairs(text: str, where: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise Refused(400, f"The {where} is not valid UTF-8 after percent-decoding.") from None
+
+
+def _media_type(header: str | None) -> tuple[str, dict[str, str]]:
+    if not header:
+        return "", {}
+    main, *rest = header.split(";")
+    params = {}
+    for piece in rest:
+        name, _, value = piece.partition("=")
+        params[name.strip().lower()] = value.strip().strip('"')
+    return main.strip().lower(), params
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise Refused(413, f"The request body is larger than {limit} bytes.")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise Refused(413, f"The request body is larger than {limit} bytes.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_protocol(request: Request, max_body: int) -> ProtocolRequest:
+    """Collect the protocol parameters of a GET or POST; refuse malformed requests."""
+    try:
+        raw_qs = request.scope.get("query_string", b"").decode("utf-8")
+    except UnicodeDecodeError:
+        raise Refused(400, "The URL's query string is not valid UTF-8.") from None
+    pairs = _parse_pairs(raw_qs, "URL's query string")
+    if request.method == "POST":
+        media, media_params = _media_type(request.headers.get("content-type"))
+        body = await _read_body(request, max_body)
+        charset = media_params.get("charset", "utf-8").lower()
+        if media == "application/x-www-form-urlencoded":
+            if charset not in ("utf-8", "utf8"):
+                raise Refused(415, f"charset={charset} is not supported: send the form as UTF-8.")
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError:
+                raise Refused(400, "The form body is not valid UTF-8.") from None
+            pairs += _parse_pairs(text, "form body")
+        elif media == "application/sparql-query":
+            if charset not in ("utf-8", "utf8"):
+                raise Refused(415, f"charset={charset} is not supported: send the query as UTF-8.")
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError:
+                raise Refused(400, "The query is not valid UTF-8.") from None
+            if any(name == "query" for name, _ in pairs):
+                raise Refused(400, "The request has a query in the body and another in the URL.")
+            pairs.append(("query", text))
+        elif media == "application/sparql-update":
+            raise Refused(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+        elif not media:
+            raise Refused(
+                415,
+                "A POST needs a Content-Type: application/x-www-form-urlencoded or "
+                "application/sparql-query.",
+            )
+        else:
+            raise Refused(
+                415,
+                f"Content-Type {media} is not accepted: use application/x-www-form-urlencoded or "
+                "application/sparql-query.",
+            )
+    params: dict[str, list[str]] = {}
+    for name, value in pairs:
+        params.setdefault(name, []).append(value)
+    if any(name in params for name in UPDATE_PARAMS):
+        raise Refused(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+    return ProtocolRequest(params)
+
+
+def choose_media(checked: Checked, fmt: str | None, accept: str | None) -> str:
+    """The media type to answer with, from ``format`` or else from ``Accept``."""
+    table: dict[str, object] = formats.RDF if checked.is_graph else formats.RESULTS  # type: ignore[assignment]
+    if fmt:
+        aliases = formats.GRAPH_FORMAT_ALIASES if checked.is_graph else formats.FORMAT_ALIASES
+        media = formats.resolve_format(fmt, aliases)
+        if media is None or media not in table:
+            names = sorted(k for k, v in aliases.items() if v in table)
+            raise Refused(400, f"format={fmt} is not available for {checked.form}; use one of: "
+                               f"{', '.join(names)} or a media type.")
+        return media
+    offers = formats.GRAPH_OFFERS if checked.is_graph else formats.RESULT_OFFERS
+    media = formats.negotiate(accept, offers)
+    if media is None:
+        raise Refused(406, f"None of the accepted media types is available for {checked.form}; "
+                           f"available: {', '.join(offers)}.")
+    return media
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def endpoint_url(request: Request) -> str:
+    """The endpoint's address as the client called it."""
+    return str(request.url.replace(query="", fragment=""))
+
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Query results, or the service description when no query is given."},
+    400: {"description": "Syntax error, repeated parameter, bad encoding."},
+    403: {"description": "Update, SERVICE, LOAD or FROM of a graph the store does not hold."},
+    406: {"description": "No acceptable result format."},
+    413: {"description": "Request body too large."},
+    415: {"description": "Unsupported POST media type."},
+    429: {"description": "Too many concurrent queries; see Retry-After."},
+    503: {"description": "Query exceeded the time limit, or the store is not built."},
+}
+
+
+@router.get("/sparql", summary="SPARQL query by GET; without a query: the service description",
+            response_class=Response, responses=_RESPONSES, operation_id="sparql_get")
+@router.post("/sparql", summary="SPARQL query by POST (URL-encoded form or application/sparql-query)",
+             response_class=Response, responses=_RESPONSES, operation_id="sparql_post")
+async def sparql(
+    request: Request,
+    settings: Annotated[Settings, Depends(get_settings)],
+    query: Annotated[str | None, Query(description="SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).")] = None,
+    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
+    named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
+    format: Annotated[str | None, Query(description=FORMAT_DOC)] = None,  # noqa: A002
+) -> Response:
+    state = get_state(request)
+    try:
+        proto = await read_protocol(request, settings.max_body)
+        text = proto.one("query")
+        fmt = proto.one("format")
+        if text is None:
+            return service_description(request, state, fmt)
+        return await _answer(request, state, settings, proto, text, fmt)
+    except Refused as exc:
+        return error(exc.status, exc.message, VARY)
+    except StoreNotBuilt as exc:
+        return error(503, str(exc), {"Retry-After": "60"})
+
+
+@router.api_route("/sparql/", methods=["GET", "POST"], include_in_schema=False)
+async def sparql_slash(
+    request: Request, settings: Annotated[Settings, Depends(get_settings)]
+) -> Response:
+    return await sparql(request, settings)
+
+
+async def _answer(
+    request: Request, state: WebState, settings: Settings, proto: ProtocolRequest, text: str,
+    fmt: str | None,
+) -> Response:
+    default_graphs = proto.many("default-graph-uri")
+    named_graphs = proto.many("named-graph-uri")
+    accept = request.headers.get("accept", "")
+    generation = state.store.generation()
+    if generation is None:
+        raise StoreNotBuilt("the graph is not built yet: run `ecograph build` first")
+    key = (generation, text, default_graphs, named_graphs, fmt, accept)
+    cached = state.results.get(key)
+    if cached is not None:
+        return cached()  # type: ignore[no-any-return]
+    held = state.memoised("graphs", lambda store: frozenset(store.graphs()))
+    base_iri = settings.base + "/sparql"
+    checked = check_query(text, held, base_iri=base_iri)
+    media = choose_media(checked, fmt, accept)
+    if state.pool is None:
+        raise StoreNotBuilt("query workers are not running")
+    client = _client(request)
+    if not state.limiter.acquire(client):
+        return error(429, f"At most {state.limiter.limit} concurrent queries per client; retry later.",
+                     {"Retry-After": "2"})
+    try:
+        job = Job(
+            query=text, form=checked.form, media_type=media, max_rows=settings.max_rows,
+            base_iri=base_iri, default_graphs=default_graphs, named_graphs=named_graphs,
+            query_has_dataset=checked.has_dataset,
+        )
+        reply = await state.pool.run(job, settings.query_timeout)
+    except QueryTimeout:
+        return error(503, f"The query was stopped after the time limit of {settings.query_timeout:g} s. "
+                          "Narrow it down (LIMIT, more specific patterns) and try again.")
+    except Overloaded as exc:
+        return error(429, f"The endpoint is busy ({exc}); retry later.",
+                     {"Retry-After": str(max(1, int(settings.query_timeout // 4)))})
+    finally:
+        state.limiter.release(client)
+    headers = {**VARY, **reply.headers}
+    if reply.status != 200:
+        return Response(reply.body, status_code=reply.status, media_type=reply.media_type, headers=headers)
+    body, media_type = reply.body, reply.media_type
+
+    def make() -> Response:
+        return Response(body, media_type=media_type, headers=headers)
+
+    state.results.put((reply.generation or generation, *key[1:]), make, len(body))
+    return make()
+
+
+# --- service description ---------------------------------------------------------------------------
+
+RESULT_FORMAT_IRIS = (
+    "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+    "Turtle", "N-Triples", "RDF_XML", "JSON-LD", "TriG", "N-Quads",
+)
+
+
+def description_quads(endpoint: str, settings: Settings, triples: dict[str, int]) -> list[ox.Triple]:
+    """The service description: only what holds for this endpoint."""
+    n = ox.NamedNode
+    svc = n(endpoint)
+    sd = lambda local: n(SD + local)  # noqa: E731
+    out = [
+        ox.Triple(svc, n(RDF_TYPE), sd("Service")),
+        ox.Triple(svc, sd("endpoint"), svc),
+        ox.Triple(svc, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(svc, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(svc, sd("defaultEntailmentRegime"), n("http://www.w3.org/ns/entailment/Simple")),
+        ox.Triple(svc, n("http://purl.org/dc/terms/title"), ox.Literal("ecograph SPARQL endpoint")),
+        ox.Triple(svc, n("http://www.w3.org/2000/01/rdf-schema#comment"), ox.Literal(
+            "Read-only SPARQL 1.1 query service. The default graph is the union of the named graphs. "
+            "SPARQL Update, SERVICE and FROM of graphs not listed here are refused. Each query runs "
+            f"for at most {settings.query_timeout:g} s and returns at most {settings.max_rows} rows.",
+            language="en")),
+    ]
+    out += [ox.Triple(svc, sd("resultFormat"), n(FORMATS_NS + name)) for name in RESULT_FORMAT_IRIS]
+    dataset = ox.BlankNode("dataset")
+    default = ox.BlankNode("default")
+    out += [
+        ox.Triple(svc, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, n(RDF_TYPE), sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), default),
+        ox.Triple(default, n(RDF_TYPE), sd("Graph")),
+    ]
+    for index, (graph, count) in enumerate(triples.items()):
+        named = ox.BlankNode(f"named{index}")
+        desc = ox.BlankNode(f"graph{index}")
+        out += [
+            ox.Triple(dataset, sd("namedGraph"), named),
+            ox.Triple(named, n(RDF_TYPE), sd("NamedGraph")),
+            ox.Triple(named, sd("name"), n(graph)),
+            ox.Triple(named, sd("graph"), desc),
+            ox.Triple(desc, n(RDF_TYPE), sd("Graph")),
+            ox.Triple(desc, n("http://rdfs.org/ns/void#triples"), ox.Literal(str(count), datatype=n(
+                "http://www.w3.org/2001/XMLSchema#integer"))),
+        ]
+    return out
+
+
+def service_description(request: Request, state: WebState, fmt: str | None) -> Response:
+    accept = request.headers.get("accept")
+    offers = (formats.TURTLE, formats.RDFXML, formats.JSONLD, formats.NTRIPLES, formats.TRIG,
+              formats.NQUADS, formats.HTML, "application/x-turtle", "text/plain", "application/json")
+    if fmt:
+        media = formats.resolve_format(fmt, formats.GRAPH_FORMAT_ALIASES)
+        if media not in formats.RDF and media != formats.HTML:
+            raise Refused(400, f"format={fmt} is not available for the service description.")
+    else:
+        # A browser asks for HTML first; it gets a query form that links to the RDF.
+        media = formats.negotiate(accept, offers)
+        if media is None:
+            raise Refused(406, f"The service description is available as: {', '.join(offers)}.")
+    endpoint = endpoint_url(request)
+    try:
+        stats = state.stats().triples
+    except StoreNotBuilt:
+        stats = {}
+    if media == formats.HTML:
+        return state.templates.TemplateResponse(
+            request, "sparql.html",
+            {"endpoint": endpoint, "graphs": stats, "settings": state.settings},
+            headers=VARY,
+        )
+    assert media is not None
+    rdf = formats.RDF[media]
+    body = _serialize(description_quads(endpoint, state.settings, stats), rdf)
+    return Response(body, media_type=formats.RDF_MEDIA[rdf], headers=VARY)
+
+
+def _serialize(triples: list[ox.Triple], rdf: ox.RdfFormat) -> bytes:
+    from .results import write_triples
+
+    return write_triples(triples, rdf)

@@ -1,0 +1,53 @@
+"""Shared helpers of the saved-query tests: the fixture store in three variants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+BASE = "http://ecograph.test"
+FIXTURES = Path(__file__).parent / "data" / "queries"
+VARIANTS = ("plain", "inferred", "duplicated")
+
+_INFER = f"""
+PREFIX eco:  <https://w3id.org/ecograph/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+INSERT {{ GRAPH <{BASE}/graph/inferred> {{ ?x a ?super }} }}
+WHERE {{ ?x a ?c . ?c rdfs:subClassOf+ ?super }} ;
+INSERT {{ GRAPH <{BASE}/graph/inferred> {{ ?a skos:broaderTransitive ?b . ?b skos:narrowerTransitive ?a }} }}
+WHERE {{ ?a skos:broader+ ?b }} ;
+INSERT {{ GRAPH <{BASE}/graph/inferred> {{ ?b eco:hasSpinOff ?a }} }} WHERE {{ ?a eco:spinOffOf ?b }} ;
+INSERT {{ GRAPH <{BASE}/graph/inferred> {{ ?b eco:partnerOf ?a }} }} WHERE {{ ?a eco:partnerOf ?b }} ;
+INSERT {{ GRAPH <{BASE}/graph/inferred> {{ ?b eco:collaboratesWith ?a }} }}
+WHERE {{ ?a eco:collaboratesWith ?b }} ;
+INSERT {{ GRAPH <{BASE}/graph/inferred> {{ ?o eco:hasCapability ?c }} }} WHERE {{ ?c eco:organisation ?o }}
+"""
+
+_DUPLICATE = f"""
+INSERT {{ GRAPH <{BASE}/graph/copy> {{ ?s ?p ?o }} }}
+WHERE {{ GRAPH <{BASE}/graph/curated> {{ ?s ?p ?o }} }}
+"""
+
+
+def fixture_store(variant: str = "plain", files: tuple[str, ...] = ("base.trig", "region.trig")) -> ox.Store:
+    """The fixture graphs; ``inferred`` adds a materialised inference graph like the build's,
+    ``duplicated`` repeats the curated graph in a second graph (the union keeps duplicates)."""
+    store = ox.Store()
+    for name in files:
+        store.load(path=str(FIXTURES / name), format=ox.RdfFormat.TRIG)
+    if variant == "inferred":
+        store.update(_INFER)
+    elif variant == "duplicated":
+        store.update(_DUPLICATE)
+    return store
+
+
+def short(value: object) -> object:
+    """Test-data IRIs without the base (``org/univ``), other values unchanged."""
+    if isinstance(value, str) and value.startswith(BASE + "/id/"):
+        return value[len(BASE) + 4:]
+    if isinstance(value, str) and value.startswith(BASE + "/"):
+        return value[len(BASE) + 1:]
+    return value

@@ -1,0 +1,183 @@
+"""The publishing protocol on the real sources: complete, reproducible, and safe on bad input or a kill."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from ecograph.publish import BuildReport, build
+from ecograph.settings import Settings
+from ecograph.store import EmbeddedStore, current_generation
+
+from conftest import REPO, make_settings, mirror_downloads, quiet
+
+PREFIXES = """PREFIX eco: <https://w3id.org/ecograph/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+
+def _digest(store_root: Path) -> str:
+    """SHA-256 of the published dataset as sorted N-Quads."""
+    store = EmbeddedStore(store_root)
+    lines = sorted(str(q) for q in store.quads())
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def _graph_lines(store_root: Path, graph: str) -> list[str]:
+    store = EmbeddedStore(store_root)
+    return sorted(str(q) for q in store.quads(graph))
+
+
+def test_every_source_is_published_with_provenance(real_build: tuple[Settings, BuildReport]) -> None:
+    settings, report = real_build
+    assert {s.name: s.status for s in report.sources} == {s.name: "published" for s in report.sources}
+    store = EmbeddedStore(settings.store)
+    rows = list(store.query(PREFIXES + """
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX void: <http://rdfs.org/ns/void#>
+        SELECT ?g ?licence ?checksum ?rows ?triples WHERE { GRAPH ?meta {
+          ?g dcterms:license ?licence ; eco:checksum ?checksum ; eco:rowsRead ?rows ; void:triples ?triples } }""",
+        named_graphs=[settings.graph("meta")]))
+    by_graph = {r["g"].value: r for r in rows}
+    for source in report.sources:
+        record = by_graph[settings.graph(source.name)]
+        assert record["checksum"].value.startswith("sha256:")
+        assert int(record["triples"].value) == source.triples > 0
+        assert int(record["rows"].value) == source.rows_read > 0
+
+
+def test_arrondissement_leuven_has_its_30_municipalities(real_store: EmbeddedStore) -> None:
+    rows = list(real_store.query(PREFIXES + """
+        SELECT DISTINCT ?code WHERE {
+          ?m a eco:Municipality ; skos:notation ?code ; skos:broader ?arr .
+          ?arr skos:notation "24000" }"""))
+    codes = {r["code"].value for r in rows}
+    assert len(codes) == 30
+    assert {"24062", "24107", "24020", "24001", "24094"} <= codes
+
+
+@pytest.mark.parametrize(("key", "ror"), [("ku_leuven", "05f950310"), ("imec", "02kcbn207")])
+def test_knowledge_institutions_are_single_nodes(real_store: EmbeddedStore, key: str, ror: str) -> None:
+    rows = list(real_store.query(PREFIXES + f"""
+        SELECT DISTINCT ?org WHERE {{ ?org eco:ror <https://ror.org/{ror}> ; a org:Organization }}"""))
+    assert [r["org"].value for r in rows] == [f"http://localhost:8000/id/org/{key}"]
+
+
+def test_curated_organisations_have_sectors_and_stages(real_store: EmbeddedStore) -> None:
+    [row] = list(real_store.query(PREFIXES + """
+        SELECT (COUNT(DISTINCT ?org) AS ?orgs) (COUNT(DISTINCT ?cap) AS ?caps) WHERE {
+          ?cap a eco:Capability ; eco:organisation ?org ; eco:sector ?sector ; eco:stage ?stage }"""))
+    assert int(row["orgs"].value) > 250
+    assert int(row["caps"].value) > int(row["orgs"].value)
+
+
+def test_rebuild_on_unchanged_input_is_identical(tmp_path: Path, shared_data: Path) -> None:
+    settings = make_settings(tmp_path)
+    mirror_downloads(settings, shared_data)
+    build(settings, progress=quiet)
+    first_gen, first = current_generation(settings.store), _digest(settings.store)
+    build(settings, progress=quiet)
+    assert current_generation(settings.store) != first_gen
+    assert _digest(settings.store) == first
+
+
+def _break_copies(settings: Settings, data: Path) -> dict[str, tuple[str, str]]:
+    """Corrupt one file of every source; returns source → (file name, where the error is)."""
+    dl = settings.downloads
+    broken: dict[str, tuple[str, str]] = {}
+
+    def replace_line(path: Path, number: int, text: str) -> None:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        lines[number - 1] = text
+        path.write_text("".join(lines), encoding="utf-8")
+
+    replace_line(dl / "belgif-refnis/refnis2025.nt", 7, "<http://vocab.belgif.be/auth/refnis2025/x> <oops .\n")
+    broken["refnis"] = ("refnis2025.nt", ":7:")
+    replace_line(dl / "belgif-nacebel/nace2008.nt", 12, "this is not n-triples\n")
+    broken["nace"] = ("nace2008.nt", ":12:")
+    replace_line(dl / "cordis-euroscivoc/euroscivoc_nodes_horizon_europe.csv", 5, "/27/79,79,2\n")
+    broken["euroscivoc"] = ("euroscivoc_nodes_horizon_europe.csv", ":5:")
+    ror = dl / "ror/ror-data-be-v2.json"
+    ror.write_text(ror.read_text(encoding="utf-8").replace('"id": "https://ror.org/001805t51"', '"id": 17', 1))
+    broken["ror"] = ("ror-data-be-v2.json", "")
+    replace_line(data / "curated/organisations.csv", 4, "broken_row,Only two columns\n")
+    broken["curated"] = ("organisations.csv", ":4:")
+    replace_line(data / "megatrend_sectors.csv", 3, "MT02,no_such_sector,made up\n")
+    broken["megatrends"] = ("megatrend_sectors.csv", ":3:")
+    return broken
+
+
+def test_bad_input_is_not_published_and_previous_graph_stays(tmp_path: Path, shared_data: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    settings = make_settings(tmp_path, data=data)
+    mirror_downloads(settings, shared_data)
+    build(settings, progress=quiet)
+    before = {s: _graph_lines(settings.store, settings.graph(s)) for s in
+              ("refnis", "nace", "euroscivoc", "ror", "curated", "megatrends", "meta")}
+
+    broken = _break_copies(settings, data)
+    messages: list[str] = []
+    report = build(settings, progress=messages.append)
+
+    statuses = {s.name: s for s in report.sources}
+    for name, (file, where) in broken.items():
+        assert statuses[name].status == "kept-previous", name
+        assert file in statuses[name].error and where in statuses[name].error, statuses[name].error
+        assert _graph_lines(settings.store, settings.graph(name)) == before[name], name
+        assert any(m.startswith(f"[{name}] NOT PUBLISHED") for m in messages)
+    # provenance of the kept graphs is the previous one, unchanged
+    assert _graph_lines(settings.store, settings.graph("meta")) == before["meta"]
+
+
+def test_missing_source_is_named_and_the_rest_is_built(tmp_path: Path, shared_data: Path) -> None:
+    settings = make_settings(tmp_path)
+    mirror_downloads(settings, shared_data)
+    (settings.downloads / "ror/ror-data-be-v2.json").unlink()
+    report = build(settings, progress=quiet)
+    statuses = {s.name: s for s in report.sources}
+    assert statuses["ror"].status == "missing"
+    assert "ror-data-be-v2.json" in statuses["ror"].error
+    assert all(s.status == "published" for n, s in statuses.items() if n != "ror")
+    assert ox.NamedNode(settings.graph("ror")) not in set(EmbeddedStore(settings.store).oxigraph.named_graphs())
+
+
+@pytest.mark.parametrize("marker", ["[nace]", "[curated]", "[inferred] materialising"])
+def test_sigkill_during_build_leaves_previous_state(tmp_path: Path, shared_data: Path, marker: str) -> None:
+    settings = make_settings(tmp_path)
+    mirror_downloads(settings, shared_data)
+    build(settings, progress=quiet)
+    gen, digest = current_generation(settings.store), _digest(settings.store)
+
+    env = dict(os.environ, ECOGRAPH_STORE=str(settings.store), ECOGRAPH_DOWNLOADS=str(settings.downloads),
+               ECOGRAPH_DATA=str(settings.data), ECOGRAPH_BASE=settings.base)
+    proc = subprocess.Popen([sys.executable, "-m", "ecograph.cli", "build"], env=env,
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    assert proc.stderr is not None
+    seen = ""
+    for line in proc.stderr:
+        if line.startswith(marker):
+            seen = line
+            proc.send_signal(signal.SIGKILL)
+            break
+    proc.wait(timeout=120)
+    assert seen, f"the build never printed {marker!r}"
+    assert proc.returncode == -signal.SIGKILL
+    assert current_generation(settings.store) == gen
+    assert _digest(settings.store) == digest
+    # the next build cleans the half-written generation up and publishes normally
+    report = build(settings, progress=quiet)
+    assert report.ok
+    assert _digest(settings.store) == digest
+    generations = sorted(p.name for p in (settings.store / "generations").iterdir())
+    assert len(generations) == 2

@@ -1,0 +1,1 @@
+"""Helpers for the web tests: W3C manifest reader, small stores, a live server on loopback."""
