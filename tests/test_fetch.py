@@ -12,11 +12,10 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from conftest import quiet
 
 from ecograph.fetch import fetch, read_sidecar, sha256_file
 from ecograph.sources import SOURCES, Source, SourceFile
-
-from conftest import quiet
 
 
 @pytest.fixture()
@@ -74,7 +73,8 @@ def test_download_zip_member_through_zenodo_api(tmp_path: Path, publisher: tuple
         zf.writestr("v9.9-2026-01-01-ror-data.json", "[]")
         zf.writestr("v9.9-2026-01-01-ror-data_schema_v2.json", '[{"id": "https://ror.org/05f950310"}]')
     (root / "dump.zip").write_bytes(buf.getvalue())
-    (root / "latest.json").write_text(json.dumps({"files": [{"key": "dump.zip", "links": {"self": f"{url}/dump.zip"}}]}))
+    record = {"files": [{"key": "dump.zip", "links": {"self": f"{url}/dump.zip"}}]}
+    (root / "latest.json").write_text(json.dumps(record))
     source = _source(f"{url}/latest.json", member="*_schema_v2.json", resolve="zenodo-latest")
     [result] = fetch(tmp_path / "dl", sources=[source], progress=quiet)
     assert result.status == "fetched", result.detail

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import BASE, REPO
 
 from ecograph.settings import Settings
 from ecograph.store import EmbeddedStore
 from ecograph.validate import ShaclGate
-
-from conftest import BASE, REPO
 
 ONTOLOGY = REPO / "ontology"
 SHAPES_DATA = REPO / "tests" / "data" / "shapes"

@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import REPO, make_settings, mirror_downloads, quiet
 
 from ecograph.publish import BuildReport, build
 from ecograph.settings import Settings
 from ecograph.store import EmbeddedStore, current_generation
-
-from conftest import REPO, make_settings, mirror_downloads, quiet
 
 PREFIXES = """PREFIX eco: <https://w3id.org/ecograph/ontology#>
 PREFIX org: <http://www.w3.org/ns/org#>

@@ -53,7 +53,7 @@ class BuildError(RuntimeError):
 @dataclass
 class SourceReport:
     name: str
-    status: str = "pending"  # published | kept-previous | not-published | missing
+    status: str = "pending"  # published | kept-previous | not-published | missing | absent (optional)
     triples: int = 0
     rows_read: int = 0
     rows_rejected: int = 0
@@ -70,7 +70,7 @@ class BuildReport:
 
     @property
     def ok(self) -> bool:
-        return all(s.status == "published" for s in self.sources)
+        return all(s.status in ("published", "absent") for s in self.sources)
 
 
 class _TripleReader(io.RawIOBase):
@@ -290,6 +290,13 @@ def _publish_source(
     graph = settings.graph(source.name)
     target = ox.NamedNode(graph)
     files, missing = _source_files(settings, source)
+    if missing and source.optional and not files:
+        rep.status = "absent"
+        if _carry_over(store, previous, settings, source.name, meta_parts):
+            rep.status = "kept-previous"
+            published.append(graph)
+        progress(f"[{source.name}] optional source not downloaded: {rep.status}")
+        return rep
     if missing:
         rep.status, rep.error = "missing", "missing input: " + ", ".join(missing)
     else:

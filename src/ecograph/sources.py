@@ -33,6 +33,8 @@ class Source:
     page: str  # human landing page of the source
     files: tuple[SourceFile, ...] = field(default_factory=tuple)
     module: str = ""
+    # an optional source (e.g. one that needs registration to download) is skipped quietly when absent
+    optional: bool = False
 
     @property
     def ingester(self) -> str:
