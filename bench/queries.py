@@ -34,6 +34,7 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "bench"))
 
 import pyoxigraph as ox  # noqa: E402
+from synthetic import write_region  # noqa: E402
 
 from ecograph.queries import (  # noqa: E402
     SavedQuery,
@@ -44,7 +45,6 @@ from ecograph.queries import (  # noqa: E402
 )
 from ecograph.settings import Settings  # noqa: E402
 from ecograph.store import EmbeddedStore, run_query  # noqa: E402
-from synthetic import write_region  # noqa: E402
 
 BASE = "http://localhost:8000"
 # parameters whose default names real organisations that the synthetic region does not have
@@ -177,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
             if rd_times:
                 rd, rd_rows = rd_times[name]
                 if rd is None:
-                    line += f" {'>' + format(args.rdflib_cap * 1000, '.0f'):>10} {'-':>6} {'>' + format(args.rdflib_cap * 1000 / p50, '.0f') + 'x':>8}"
+                    cap_ms = args.rdflib_cap * 1000
+                    line += f" {'>' + format(cap_ms, '.0f'):>10} {'-':>6} {'>' + format(cap_ms / p50, '.0f') + 'x':>8}"
                 else:
                     line += f" {rd:>10.0f} {rd_rows:>6} {format(rd / p50, '.0f') + 'x':>8}"
             if path_times:

@@ -59,7 +59,10 @@ RELATIONS = [
     ("collaborates_with", 109), ("funded_by", 77), ("part_of", 71), ("partner_of", 65),
     ("located_in_park", 57), ("spin_off_of", 47), ("member_of", 36), ("acquired_by", 18),
 ]
-_SYLLABLES = "lu ve na tor bi ex a on gen ix med tra no vo sy ca pha ro qui te".split()
+_SYLLABLES = [
+    "lu", "ve", "na", "tor", "bi", "ex", "a", "on", "gen", "ix",
+    "med", "tra", "no", "vo", "sy", "ca", "pha", "ro", "qui", "te",
+]
 
 
 def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:

@@ -15,14 +15,15 @@ PREFIX eco:  <https://w3id.org/ecograph/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 INSERT {{ GRAPH <{BASE}/graph/inferred> {{ ?x a ?super }} }}
-WHERE {{ ?x a ?c . ?c rdfs:subClassOf+ ?super }} ;
+WHERE {{ GRAPH ?g {{ ?x a ?c }} GRAPH ?o {{ ?c rdfs:subClassOf+ ?super }} }} ;
 INSERT {{ GRAPH <{BASE}/graph/inferred> {{ ?a skos:broaderTransitive ?b . ?b skos:narrowerTransitive ?a }} }}
-WHERE {{ ?a skos:broader+ ?b }} ;
-INSERT {{ GRAPH <{BASE}/graph/inferred> {{ ?b eco:hasSpinOff ?a }} }} WHERE {{ ?a eco:spinOffOf ?b }} ;
-INSERT {{ GRAPH <{BASE}/graph/inferred> {{ ?b eco:partnerOf ?a }} }} WHERE {{ ?a eco:partnerOf ?b }} ;
+WHERE {{ GRAPH ?g {{ ?a skos:broader+ ?b }} }} ;
+INSERT {{ GRAPH <{BASE}/graph/inferred> {{ ?b eco:hasSpinOff ?a }} }} WHERE {{ GRAPH ?g {{ ?a eco:spinOffOf ?b }} }} ;
+INSERT {{ GRAPH <{BASE}/graph/inferred> {{ ?b eco:partnerOf ?a }} }} WHERE {{ GRAPH ?g {{ ?a eco:partnerOf ?b }} }} ;
 INSERT {{ GRAPH <{BASE}/graph/inferred> {{ ?b eco:collaboratesWith ?a }} }}
-WHERE {{ ?a eco:collaboratesWith ?b }} ;
-INSERT {{ GRAPH <{BASE}/graph/inferred> {{ ?o eco:hasCapability ?c }} }} WHERE {{ ?c eco:organisation ?o }}
+WHERE {{ GRAPH ?g {{ ?a eco:collaboratesWith ?b }} }} ;
+INSERT {{ GRAPH <{BASE}/graph/inferred> {{ ?o eco:hasCapability ?c }} }}
+WHERE {{ GRAPH ?g {{ ?c eco:organisation ?o }} }}
 """
 
 _DUPLICATE = f"""

@@ -60,7 +60,7 @@ def test_value_chain_coverage(store: Any) -> None:
     expected = [
         (f"sector/{s}", stage, n)
         for s, counts in expected_counts.items()
-        for stage, n in zip((R, P, PR, M), counts)
+        for stage, n in zip((R, P, PR, M), counts, strict=True)
     ]
     assert answer(store, "value-chain-coverage", ["sector", "stage", "organisations"]) == expected
 
@@ -100,7 +100,7 @@ def test_megatrend_coverage(store: Any) -> None:
         "MT13": (2, 1, 1, 2),
     }
     expected = [
-        (mt, stage, n) for mt, c in counts.items() for stage, n in zip((R, P, PR, M), c)
+        (mt, stage, n) for mt, c in counts.items() for stage, n in zip((R, P, PR, M), c, strict=True)
     ]
     assert answer(store, "megatrend-coverage", ["notation", "stage", "organisations"]) == expected
 
@@ -255,10 +255,11 @@ def test_organisation_profile(store: Any) -> None:
     rdfs = "http://www.w3.org/2000/01/rdf-schema#"
     cur, ror = "graph/curated", "graph/ror"
     src = "https://example.org/"
+    cap, caps = "capability/softco.", src + "softco-caps"
     expected = {
-        ("capability", eco + "hasCapability", "capability/softco.medtech.prototyping", "Medtech — Prototyping", cur, src + "softco-caps"),
-        ("capability", eco + "hasCapability", "capability/softco.software.market", "Software — Market", cur, src + "softco-caps"),
-        ("capability", eco + "hasCapability", "capability/softco.software.prototyping", "Software — Prototyping", cur, src + "softco-caps"),
+        ("capability", eco + "hasCapability", cap + "medtech.prototyping", "Medtech — Prototyping", cur, caps),
+        ("capability", eco + "hasCapability", cap + "software.market", "Software — Market", cur, caps),
+        ("capability", eco + "hasCapability", cap + "software.prototyping", "Software — Prototyping", cur, caps),
         ("fact", rdf + "type", eco + "Company", "Company", ror, "https://ror.org/0softco00"),
         ("fact", rdf + "type", eco + "StartUp", "Start-up", cur, src + "softco"),
         ("fact", rdfs + "label", "SoftCo", "SoftCo", cur, src + "softco"),

@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+from w3c.support import BASE, LiveServer, build_store, live_server, settings_for
 
 from ecograph.web.workers import Job, Overloaded, QueryPool
-from w3c.support import BASE, LiveServer, build_store, live_server, settings_for
 
 P = f"{BASE}/id/prop/p"
 Q = f"{BASE}/id/prop/q"

@@ -13,7 +13,6 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
-
 from w3c.support import BASE, LiveServer, build_store, live_server, settings_for
 
 N = ox.NamedNode
@@ -108,7 +107,8 @@ def test_rdflib_sparqlstore(server: LiveServer, fmt: str, method: str) -> None:
     graph = Graph(store=store)
     rows = list(graph.query(SELECT))
     assert [str(r[1]) for r in rows] == ['KU Leuven, "the" university', "imec"]
-    assert graph.query(f"ASK {{ ?s <{LABEL}> 'imec' }}").askAnswer is True
+    if fmt in ("xml", "json"):  # the CSV and TSV results formats have no boolean form
+        assert graph.query(f"ASK {{ ?s <{LABEL}> 'imec' }}").askAnswer is True
     store.close()
 
 

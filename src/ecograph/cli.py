@@ -40,7 +40,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         fetch(settings.downloads, mirror=args.mirror, progress=_progress)
     try:
-        report = build(settings, progress=_progress, after_publish=_after_publish(settings))
+        if settings.backend == "remote":  # a SPARQL server (publish_remote.py); no local dumps
+            from .publish_remote import build as remote_build
+
+            report = remote_build(settings, progress=_progress)
+        else:
+            report = build(settings, progress=_progress, after_publish=_after_publish(settings))
     except BuildError as exc:
         _progress(f"build: {exc}")
         return 2

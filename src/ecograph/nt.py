@@ -7,6 +7,7 @@ times faster than creating Python RDF term objects per triple (see ``bench/inges
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from .namespaces import XSD
@@ -23,7 +24,7 @@ _ESCAPES = {
     "\f": "\\f",
 }
 _NEEDS_ESCAPE = frozenset(_ESCAPES)
-_BAD_IRI_CHARS = frozenset('<>"{}|^`\\ \n\r\t')
+_BAD_IRI = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 
 
 class TermError(ValueError):
@@ -32,7 +33,7 @@ class TermError(ValueError):
 
 def iri(value: str) -> str:
     """An IRI term; refuses characters that are not allowed in IRIs."""
-    if not value or any(c in _BAD_IRI_CHARS or ord(c) < 0x20 for c in value):
+    if not value or _BAD_IRI.search(value):
         raise TermError(f"not a valid IRI: {value!r}")
     if ":" not in value:
         raise TermError(f"not an absolute IRI: {value!r}")

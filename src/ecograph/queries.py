@@ -37,7 +37,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -49,7 +49,7 @@ PARAM_TYPES = ("iri", "literal", "integer", "region")
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
-Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 class QueryError(Exception):
@@ -336,7 +336,7 @@ class Result:
     triples: list[ox.Triple] = field(default_factory=list)
 
     def records(self) -> list[dict[str, Term | None]]:
-        return [dict(zip(self.variables, row)) for row in self.rows]
+        return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
 
     def values(self) -> list[tuple[Any, ...]]:
         """Rows as plain Python values (IRI and literal strings, ints for integers); for tests."""

@@ -166,7 +166,7 @@ def to_json(result: Result) -> str:
         else:
             variables, rows = result.variables, result.rows
         bindings = [
-            {v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows
+            {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows
         ]
         doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"

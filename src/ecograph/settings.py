@@ -55,6 +55,30 @@ class Settings:
         default="",
         metadata={"doc": "URL template of a base-map tile server (`…/{z}/{x}/{y}.png`); empty: points only."},
     )
+    backend: str = field(
+        default="embedded",
+        metadata={"doc": "Where the graph lives: `embedded` (the store folder) or `remote` (a SPARQL server)."},
+    )
+    sparql_query: str = field(
+        default="",
+        metadata={"doc": "Remote backend: URL of the server's SPARQL 1.1 query endpoint."},
+    )
+    sparql_update: str = field(
+        default="",
+        metadata={"doc": "Remote backend: URL of the SPARQL 1.1 Update endpoint (empty: the query URL)."},
+    )
+    sparql_graph_store: str = field(
+        default="",
+        metadata={"doc": "Remote backend: URL of the Graph Store Protocol endpoint (empty: load by SPARQL Update)."},
+    )
+    sparql_user: str = field(
+        default="",
+        metadata={"doc": "Remote backend: user name for the update and graph-store endpoints (HTTP Basic or Digest)."},
+    )
+    sparql_password: str = field(
+        default="",
+        metadata={"doc": "Remote backend: password of `ECOGRAPH_SPARQL_USER`."},
+    )
 
     @classmethod
     def from_env(cls) -> Settings:

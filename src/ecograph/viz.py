@@ -56,18 +56,18 @@ SELECT ?org ?name ?type ?sector ?stage WHERE {{
 }}
 """
 _EDGES = """
-SELECT DISTINCT ?a ?p ?b WHERE {
-  VALUES ?p { %s }
+SELECT DISTINCT ?a ?p ?b WHERE {{
+  VALUES ?p {{ {} }}
   ?a ?p ?b .
-}
-""" % " ".join(f"<{p}>" for p in RELATIONS)
-_CLUSTER_OF = """
-SELECT ?sector ?cluster WHERE {
+}}
+""".format(" ".join(f"<{p}>" for p in RELATIONS))
+_CLUSTER_OF = f"""
+SELECT ?sector ?cluster WHERE {{
   ?sector <http://www.w3.org/2004/02/skos/core#broader>* ?cluster .
-  ?sector a <%s> .
-  FILTER NOT EXISTS { ?cluster <http://www.w3.org/2004/02/skos/core#broader> ?above }
-}
-""" % ECO.Sector
+  ?sector a <{ECO.Sector}> .
+  FILTER NOT EXISTS {{ ?cluster <http://www.w3.org/2004/02/skos/core#broader> ?above }}
+}}
+"""
 
 
 @dataclass

@@ -91,6 +91,12 @@ def _meta(store: EmbeddedStore, base: str) -> Graph:
     return g
 
 
+def _typed(g: Graph, iri: str, cls: URIRef) -> URIRef:
+    node = URIRef(iri)
+    g.add((node, RDF.type, cls))
+    return node
+
+
 def _licence(g: Graph, iri: str) -> URIRef:
     node = URIRef(iri)
     g.add((node, RDF.type, DCTERMS.LicenseDocument))
@@ -116,6 +122,11 @@ def build_catalog(store: EmbeddedStore, settings: Any, dumps: list[DumpInfo] | N
     service = URIRef(base + "/catalog#sparql")
     publisher = _publisher(g, base)
     cc_by = _licence(g, CC_BY)
+    rights = URIRef(base + "/catalog#rights")
+    g.add((rights, RDF.type, DCTERMS.RightsStatement))
+    g.add((rights, RDFS.label, Literal(
+        "Combines the source graphs, each under its own licence (see the per-graph distributions); "
+        "the combination is published under CC BY 4.0.", lang="en")))
 
     g.add((catalog, RDF.type, DCAT.Catalog))
     g.add((catalog, DCTERMS.title, Literal("ecograph open data catalogue", lang="en")))
@@ -123,7 +134,7 @@ def build_catalog(store: EmbeddedStore, settings: Any, dumps: list[DumpInfo] | N
         "The datasets and data services of ecograph, the knowledge graph of the Leuven innovation "
         "region.", lang="en")))
     g.add((catalog, DCTERMS.publisher, publisher))
-    g.add((catalog, FOAF.homepage, URIRef(base + "/")))
+    g.add((catalog, FOAF.homepage, _typed(g, base + "/", FOAF.Document)))
     g.add((catalog, DCTERMS.license, cc_by))
     g.add((catalog, DCTERMS.modified, Literal(built.isoformat(), datatype=XSD.dateTime)))
     g.add((catalog, DCTERMS.issued, Literal(issued.isoformat(), datatype=XSD.date)))
@@ -138,8 +149,9 @@ def build_catalog(store: EmbeddedStore, settings: Any, dumps: list[DumpInfo] | N
     g.add((dataset, DCTERMS.modified, Literal(built.isoformat(), datatype=XSD.dateTime)))
     g.add((dataset, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI)))
     g.add((URIRef(ONTOLOGY_IRI), RDF.type, DCTERMS.Standard))
-    g.add((dataset, DCAT.landingPage, URIRef(base + "/")))
-    g.add((dataset, DCAT.theme, THEME))
+    g.add((dataset, DCAT.landingPage, _typed(g, base + "/", FOAF.Document)))
+    g.add((dataset, DCAT.theme, _typed(g, str(THEME), SKOS.Concept)))
+    g.add((THEME, SKOS.prefLabel, Literal("Economy and finance", lang="en")))
     for word in ("innovation", "Leuven", "organisations", "value chain", "linked data"):
         g.add((dataset, DCAT.keyword, Literal(word, lang="en")))
     for place, label in ((NUTS_LEUVEN, "Arrondissement Leuven (NUTS 3 BE242)"),
@@ -155,8 +167,12 @@ def build_catalog(store: EmbeddedStore, settings: Any, dumps: list[DumpInfo] | N
     if start is not None:
         g.add((period, DCAT.startDate, Literal(f"{start:04d}-01-01", datatype=XSD.date)))
     g.add((period, DCAT.endDate, Literal(built.date().isoformat(), datatype=XSD.date)))
-    for source in SOURCES:
-        g.add((dataset, DCTERMS.source, URIRef(source.page)))
+    for source in SOURCES:  # the datasets this one is derived from
+        page = _typed(g, source.page, DCAT.Dataset)
+        g.add((dataset, DCTERMS.source, page))
+        g.add((page, DCTERMS.title, Literal(source.title, lang="en")))
+        g.add((page, DCTERMS.description, Literal(
+            f"Published by {source.publisher} under {source.licence_label}.", lang="en")))
 
     for info in dumps or []:
         dist = URIRef(f"{base}/catalog#dump-{info.name}")
@@ -166,10 +182,11 @@ def build_catalog(store: EmbeddedStore, settings: Any, dumps: list[DumpInfo] | N
         g.add((dist, DCTERMS.title, Literal(f"{info.format} dump of {what} (gzip)", lang="en")))
         g.add((dist, DCAT.accessURL, URIRef(base + "/dumps/")))
         g.add((dist, DCAT.downloadURL, URIRef(f"{base}/dumps/{info.name}")))
-        g.add((dist, DCAT.mediaType, URIRef(IANA + info.media_type.split(";")[0])))
-        g.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
-        g.add((dist, DCTERMS.format, FILE_TYPE[FILE_TYPES[info.format]]))
-        g.add((dist, DCAT.byteSize, Literal(info.size, datatype=XSD.nonNegativeInteger)))
+        g.add((dist, DCAT.mediaType, _typed(g, IANA + info.media_type.split(";")[0], DCTERMS.MediaType)))
+        g.add((dist, DCAT.compressFormat, _typed(g, IANA + "application/gzip", DCTERMS.MediaType)))
+        g.add((dist, DCTERMS.format, _typed(g, str(FILE_TYPE[FILE_TYPES[info.format]]),
+                                            DCTERMS.MediaTypeOrExtent)))
+        g.add((dist, DCAT.byteSize, Literal(info.size, datatype=XSD.decimal)))
         g.add((dist, DCTERMS.license, _licence(g, info.licence or CC_BY)))
         g.add((dist, DCTERMS.modified, Literal(built.isoformat(), datatype=XSD.dateTime)))
         g.add((dist, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI)))
@@ -179,9 +196,7 @@ def build_catalog(store: EmbeddedStore, settings: Any, dumps: list[DumpInfo] | N
         g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
         g.add((checksum, SPDX.checksumValue, Literal(info.sha256, datatype=XSD.hexBinary)))
         if not info.graph:
-            g.add((dist, DCTERMS.rights, Literal(
-                "Combines the source graphs, each under its own licence (see the per-graph "
-                "distributions); the combination is published under CC BY 4.0.", lang="en")))
+            g.add((dist, DCTERMS.rights, rights))
 
     endpoint = URIRef(base + "/sparql")
     sparql_dist = URIRef(base + "/catalog#sparql-distribution")
@@ -196,7 +211,8 @@ def build_catalog(store: EmbeddedStore, settings: Any, dumps: list[DumpInfo] | N
     g.add((service, DCAT.endpointURL, endpoint))
     g.add((service, DCAT.endpointDescription, endpoint))
     g.add((service, DCAT.servesDataset, dataset))
-    g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    g.add((service, DCTERMS.conformsTo, _typed(g, "https://www.w3.org/TR/sparql11-protocol/",
+                                               DCTERMS.Standard)))
     g.add((service, DCTERMS.license, cc_by))
     g.add((service, DCTERMS.publisher, publisher))
     return g

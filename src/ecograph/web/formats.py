@@ -57,6 +57,8 @@ RDF: dict[str, ox.RdfFormat] = {
     NQUADS: ox.RdfFormat.N_QUADS,
     "application/x-turtle": ox.RdfFormat.TURTLE,
     "text/plain": ox.RdfFormat.N_TRIPLES,
+    "text/n3": ox.RdfFormat.TURTLE,
+    "text/rdf+n3": ox.RdfFormat.TURTLE,
     "application/json": ox.RdfFormat.JSON_LD,
     "application/xml": ox.RdfFormat.RDF_XML,
     "text/xml": ox.RdfFormat.RDF_XML,
@@ -97,14 +99,14 @@ FORMAT_ALIASES: dict[str, str] = {
 }
 
 #: For graph results, ``format=json``/``xml`` mean JSON-LD and RDF/XML (what SPARQLWrapper sends).
-GRAPH_FORMAT_ALIASES: dict[str, str] = {**FORMAT_ALIASES, "json": JSONLD, "xml": RDFXML}
+GRAPH_FORMAT_ALIASES: dict[str, str] = {**FORMAT_ALIASES, "json": JSONLD, "xml": RDFXML, "n3": TURTLE}
 
 #: Offers of each kind of resource, best first.
 RESULT_OFFERS: tuple[str, ...] = (SPARQL_JSON, SPARQL_XML, CSV, TSV, "application/json",
                                   "application/xml", "text/xml")
 GRAPH_OFFERS: tuple[str, ...] = (TURTLE, NTRIPLES, RDFXML, JSONLD, TRIG, NQUADS,
-                                 "application/x-turtle", "application/json", "application/xml",
-                                 "text/xml", "text/plain")
+                                 "application/x-turtle", "text/n3", "text/rdf+n3", "application/json",
+                                 "application/xml", "text/xml", "text/plain")
 DOC_OFFERS: tuple[str, ...] = (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML, TRIG, NQUADS,
                                "application/xhtml+xml", "application/json", "text/plain")
 RDF_DOC_OFFERS: tuple[str, ...] = (TURTLE, JSONLD, NTRIPLES, RDFXML, "application/json",

@@ -7,7 +7,7 @@ to the store's indexes (no SPARQL), run in a thread, and are cached per generati
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +37,11 @@ EXTENSIONS = {"ttl": formats.TURTLE, "nt": formats.NTRIPLES, "jsonld": formats.J
               "rdf": formats.RDFXML, "trig": formats.TRIG, "nq": formats.NQUADS, "html": formats.HTML}
 MAX_INCOMING = 200
 VARY = {"Vary": "Accept"}
+
+#: Richer HTML pages for some kinds of entity (the viewer registers e.g. ``org``): an async
+#: function of (request, kind, key, iri) returning a response, or None to use the plain page.
+HtmlPage = Callable[[Request, str, str, str], Awaitable[Response | None]]
+HTML_PAGES: dict[str, HtmlPage] = {}
 
 
 def _text(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
@@ -219,6 +224,10 @@ async def entity_doc(kind: str, key: str, request: Request) -> Response:
             for ext, mt in EXTENSIONS.items() if ext not in ("trig", "nq")
         )
         headers = {**VARY, "Link": alternates}
+        if media == formats.HTML and kind in HTML_PAGES:
+            page = await HTML_PAGES[kind](request, kind, key, iri)
+            if page is not None:
+                return page
         if media == formats.HTML:
             doc = await run_in_threadpool(entity_document, store, iri, base)
             if doc is None:

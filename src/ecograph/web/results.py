@@ -189,8 +189,12 @@ def write_triples(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
 
 
 def write_quads(quads: Iterable[ox.Quad], fmt: ox.RdfFormat) -> bytes:
-    """Quads in a dataset format, or their triples (deduplicated) in a graph format."""
-    if fmt.supports_datasets:
+    """Quads in TriG or N-Quads, or their triples (deduplicated) in any other format.
+
+    JSON-LD could hold the named graphs too, but clients reading a document as one graph
+    (rdflib, most JSON-LD tools) would then see nothing, so it gets the merged triples.
+    """
+    if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
         items = list(quads)
         prefixes = used_prefixes(items) if fmt == ox.RdfFormat.TRIG else None
         data = ox.serialize(items, format=fmt, prefixes=prefixes)

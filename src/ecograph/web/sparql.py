@@ -12,14 +12,14 @@ a graph the store does not hold is refused, since other engines would fetch it.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ..settings import Settings, get_settings
+from ..settings import Settings
 from ..store import StoreNotBuilt
 from . import formats
 from .guard import Checked, Refused, check_query
@@ -141,20 +141,29 @@ async def read_protocol(request: Request, max_body: int) -> ProtocolRequest:
     return ProtocolRequest(params)
 
 
-def choose_media(checked: Checked, fmt: str | None, accept: str | None) -> str:
-    """The media type to answer with, from ``format`` or else from ``Accept``."""
+def choose_media(checked: Checked, fmts: tuple[str, ...] | None, accept: str | None) -> str:
+    """The media type to answer with, from ``format`` or else from ``Accept``.
+
+    Some clients send ``format`` more than once (SPARQLWrapper) or ask a CONSTRUCT for SPARQL
+    results types (rdflib's SPARQLStore); they get the first usable format, or the default of the
+    query form, rather than an error. An ``Accept`` naming nothing the endpoint can write gets 406.
+    """
     table: dict[str, object] = formats.RDF if checked.is_graph else formats.RESULTS  # type: ignore[assignment]
-    if fmt:
+    if fmts:
         aliases = formats.GRAPH_FORMAT_ALIASES if checked.is_graph else formats.FORMAT_ALIASES
-        media = formats.resolve_format(fmt, aliases)
-        if media is None or media not in table:
-            names = sorted(k for k, v in aliases.items() if v in table)
-            raise Refused(400, f"format={fmt} is not available for {checked.form}; use one of: "
-                               f"{', '.join(names)} or a media type.")
-        return media
-    offers = formats.GRAPH_OFFERS if checked.is_graph else formats.RESULT_OFFERS
+        for fmt in fmts:
+            media = formats.resolve_format(fmt, aliases)
+            if media is not None and media in table:
+                return media
+        names = sorted(k for k, v in aliases.items() if v in table)
+        raise Refused(400, f"format={fmts[0]} is not available for {checked.form}; use one of: "
+                           f"{', '.join(names)} or a media type.")
+    offers, others = ((formats.GRAPH_OFFERS, formats.RESULT_OFFERS) if checked.is_graph
+                      else (formats.RESULT_OFFERS, formats.GRAPH_OFFERS))
     media = formats.negotiate(accept, offers)
     if media is None:
+        if formats.negotiate(accept, others) is not None:
+            return offers[0]
         raise Refused(406, f"None of the accepted media types is available for {checked.form}; "
                            f"available: {', '.join(offers)}.")
     return media
@@ -181,37 +190,53 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/sparql", summary="SPARQL query by GET; without a query: the service description",
-            response_class=Response, responses=_RESPONSES, operation_id="sparql_get")
-@router.post("/sparql", summary="SPARQL query by POST (URL-encoded form or application/sparql-query)",
-             response_class=Response, responses=_RESPONSES, operation_id="sparql_post")
-async def sparql(
-    request: Request,
-    settings: Annotated[Settings, Depends(get_settings)],
-    query: Annotated[str | None, Query(description="SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).")] = None,
-    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
-    named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
-    format: Annotated[str | None, Query(description=FORMAT_DOC)] = None,  # noqa: A002
-) -> Response:
+_PARAMETERS: list[dict[str, Any]] = [
+    {"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE); without it: the service description."},
+    {"name": "default-graph-uri", "in": "query", "required": False,
+     "schema": {"type": "array", "items": {"type": "string"}}, "description": "Default graph(s) of the dataset."},
+    {"name": "named-graph-uri", "in": "query", "required": False,
+     "schema": {"type": "array", "items": {"type": "string"}}, "description": "Named graph(s) of the dataset."},
+    {"name": "format", "in": "query", "required": False, "schema": {"type": "string"}, "description": FORMAT_DOC},
+]
+
+
+async def sparql(request: Request) -> Response:
+    """The protocol handler (parameters are read from the raw request, see ``read_protocol``)."""
     state = get_state(request)
+    settings = state.settings
+    fast_key: tuple[Any, ...] | None = None
     try:
+        if request.method == "GET":
+            # Cache hits skip all parsing: keyed on the raw query string and Accept header.
+            fast_key = ("GET", state.store.generation(), request.scope.get("query_string", b""),
+                        request.headers.get("accept", ""))
+            cached = state.results.get(fast_key)
+            if cached is not None:
+                return cached()  # type: ignore[no-any-return]
         proto = await read_protocol(request, settings.max_body)
         text = proto.one("query")
-        fmt = proto.one("format")
+        fmt = proto.many("format")
         if text is None:
-            return service_description(request, state, fmt)
-        return await _answer(request, state, settings, proto, text, fmt)
+            return service_description(request, state, fmt[0] if fmt else None)
+        response = await _answer(request, state, settings, proto, text, fmt)
+        factory = getattr(request.state, "cache_factory", None)
+        if fast_key is not None and fast_key[1] is not None and factory is not None:
+            state.results.put(fast_key, factory, len(response.body))
+        return response
     except Refused as exc:
         return error(exc.status, exc.message, VARY)
     except StoreNotBuilt as exc:
         return error(503, str(exc), {"Retry-After": "60"})
 
 
-@router.api_route("/sparql/", methods=["GET", "POST"], include_in_schema=False)
-async def sparql_slash(
-    request: Request, settings: Annotated[Settings, Depends(get_settings)]
-) -> Response:
-    return await sparql(request, settings)
+router.add_api_route("/sparql", sparql, methods=["GET"], response_class=Response, responses=_RESPONSES,
+                     summary="SPARQL query by GET; without a query: the service description",
+                     operation_id="sparql_get", openapi_extra={"parameters": _PARAMETERS})
+router.add_api_route("/sparql", sparql, methods=["POST"], response_class=Response, responses=_RESPONSES,
+                     summary="SPARQL query by POST (URL-encoded form or application/sparql-query)",
+                     operation_id="sparql_post", openapi_extra={"parameters": _PARAMETERS[1:]})
+router.add_api_route("/sparql/", sparql, methods=["GET", "POST"], include_in_schema=False)
 
 
 async def _answer(
@@ -227,6 +252,7 @@ async def _answer(
     key = (generation, text, default_graphs, named_graphs, fmt, accept)
     cached = state.results.get(key)
     if cached is not None:
+        request.state.cache_factory = cached
         return cached()  # type: ignore[no-any-return]
     held = state.memoised("graphs", lambda store: frozenset(store.graphs()))
     base_iri = settings.base + "/sparql"
@@ -262,6 +288,7 @@ async def _answer(
         return Response(body, media_type=media_type, headers=headers)
 
     state.results.put((reply.generation or generation, *key[1:]), make, len(body))
+    request.state.cache_factory = make
     return make()
 
 

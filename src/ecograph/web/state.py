@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -28,14 +29,24 @@ class StoreView:
     SPARQL queries never run here, they go to the worker pool.
     """
 
+    #: How long the name of the current generation is trusted before the link is read again.
+    RECHECK = 0.25
+
     def __init__(self, root: Path) -> None:
         self.root = root
         self._store: EmbeddedStore | None = None
         self._lock = threading.Lock()
+        self._generation: tuple[float, str | None] = (-1.0, None)
 
     def generation(self) -> str | None:
-        path = current_generation(self.root)
-        return path.name if path is not None else None
+        """Name of the published generation (cache keys include it, so a build invalidates them)."""
+        checked, name = self._generation
+        now = time.monotonic()
+        if now - checked > self.RECHECK:
+            path = current_generation(self.root)
+            name = path.name if path is not None else None
+            self._generation = (now, name)
+        return name
 
     def get(self) -> EmbeddedStore:
         """The open store; raises StoreNotBuilt when nothing is published yet."""

@@ -9,10 +9,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import assets, dashboard, editor, home, network, questions
+from .. import lod
+from . import assets, dashboard, editor, entity, home, network, questions
 
 router = APIRouter()
 for _module in (assets, home, dashboard, network, questions, editor):
     router.include_router(_module.router)
+
+# the richer HTML of /doc/org/… and /doc/municipality/… (lod.py keeps the other formats)
+_pages = getattr(lod, "HTML_PAGES", None)
+if isinstance(_pages, dict):
+    for _kind in entity.HANDLED:
+        _pages.setdefault(_kind, entity.entity_page)
 
 __all__ = ["router"]

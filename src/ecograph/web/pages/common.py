@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -88,10 +89,8 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
     lang = language(request)
     state = get_state(request)
     built = None
-    try:
+    with contextlib.suppress(StoreNotBuilt):
         built = state.stats().built
-    except StoreNotBuilt:
-        pass
     ctx = {
         "request": request,
         "lang": lang,

@@ -19,10 +19,10 @@ from .data import local
 router = APIRouter(include_in_schema=False)
 
 _ORGS_PER_GRAPH = """
-SELECT ?g (COUNT(DISTINCT ?o) AS ?n) WHERE {
-  GRAPH ?g { ?o a ?k } VALUES ?k { %s }
-} GROUP BY ?g
-""" % " ".join(f"<{ECO[k]}>" for k in KINDS)
+SELECT ?g (COUNT(DISTINCT ?o) AS ?n) WHERE {{
+  GRAPH ?g {{ ?o a ?k }} VALUES ?k {{ {} }}
+}} GROUP BY ?g
+""".format(" ".join(f"<{ECO[k]}>" for k in KINDS))
 
 _META = f"""
 SELECT ?g ?p ?o WHERE {{

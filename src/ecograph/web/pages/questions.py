@@ -118,7 +118,8 @@ def chart_for(result: Result, rows: list[list[dict[str, Any]]], snap: Snapshot) 
             if key not in labels:
                 order.append(key)
                 labels[key] = r[row_col]["text"]
-            cells[(key, r[stage_col]["iri"])] = cells.get((key, r[stage_col]["iri"]), 0) + int(r[value_col].get("value", 0))
+            cell = (key, r[stage_col]["iri"])
+            cells[cell] = cells.get(cell, 0) + int(r[value_col].get("value", 0))
         return {"type": "heatmap", "order": order, "labels": labels, "cells": cells,
                 "value": cols[value_col], "max": max(cells.values(), default=0)}
     row_col = label_cols[0]
@@ -181,9 +182,9 @@ def _download_answer(request: Request, name: str, fmt: str) -> Response:
     if result.kind == "ask":
         body: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
     else:
-        body = {"head": {"vars": result.variables},
-                "results": {"bindings": [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None}
-                                         for row in result.rows]}}
+        bindings = [{v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
+                    for row in result.rows]
+        body = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
     return Response(json.dumps(body, ensure_ascii=False), media_type="application/sparql-results+json",
                     headers=headers)
 

@@ -1,0 +1,162 @@
+"""Viewer speed in headless Chromium (prints figures; not a timed test).
+
+1. Network view with 2,000 organisations and 4,000 relations (a synthetic graph): time until the
+   drawing is done (layout precomputed on the server and frozen) and until a click on a node is
+   answered. Target: within 3 s.
+2. Gap dashboard on the real build: time until the page has loaded. Target: within 1 s.
+
+Usage: .venv/bin/python bench/viewer.py [--store PATH_TO_BUILT_STORE]
+Without --store, the real graph is built from ../shared/data into a temporary folder first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pyoxigraph as ox
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+from browser.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer  # noqa: E402
+
+from ecograph.namespaces import ECO, ORG  # noqa: E402
+from ecograph.settings import Settings  # noqa: E402
+from ecograph.store import new_generation, publish_generation  # noqa: E402
+
+BASE = "http://localhost:8000"
+KINDS = ["Company", "StartUp", "ResearchCentre", "University", "GovernmentBody", "InvestorOrFund"]
+CLUSTERS = ["health", "high_tech", "creativity", "other"]
+RELATIONS = [ECO.partnerOf, ECO.collaboratesWith, ECO.spinOffOf, ORG.memberOf, ECO.fundedBy]
+
+
+def synthetic_store(root: Path, nodes: int = 2000, edges: int = 4000, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    gen = new_generation(root)
+    store = ox.Store(str(gen))
+    graph = ox.NamedNode(f"{BASE}/graph/curated")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    quads = []
+    for c in CLUSTERS:
+        quads.append(ox.Quad(ox.NamedNode(f"{BASE}/id/sector/{c}"), rdf_type, ox.NamedNode(ECO.Sector), graph))
+    for i in range(nodes):
+        org = ox.NamedNode(f"{BASE}/id/org/o{i:04d}")
+        quads += [
+            ox.Quad(org, rdf_type, ox.NamedNode(ORG.FormalOrganization), graph),
+            ox.Quad(org, rdf_type, ox.NamedNode(ECO[rng.choice(KINDS)]), graph),
+            ox.Quad(org, label, ox.Literal(f"Organisation {i:04d}"), graph),
+            ox.Quad(org, ox.NamedNode(ECO.activeIn), ox.NamedNode(f"{BASE}/id/sector/{rng.choice(CLUSTERS)}"), graph),
+        ]
+    seen: set[tuple[int, int]] = set()
+    while len(seen) < edges:
+        a = rng.randrange(nodes)
+        b = int(abs(rng.gauss(a, 80))) % nodes  # local structure, like real clusters
+        if a == b or (a, b) in seen or (b, a) in seen:
+            continue
+        seen.add((a, b))
+        quads.append(ox.Quad(ox.NamedNode(f"{BASE}/id/org/o{a:04d}"), ox.NamedNode(rng.choice(RELATIONS)),
+                             ox.NamedNode(f"{BASE}/id/org/o{b:04d}"), graph))
+    store.extend(quads)
+    store.flush()
+    del store
+    publish_generation(root, gen)
+
+
+def real_store(tmp: Path) -> Path:
+    from ecograph.fetch import fetch
+    from ecograph.publish import build
+
+    settings = Settings(base=BASE, store=tmp / "store", downloads=tmp / "downloads", data=REPO / "data")
+    fetch(settings.downloads, mirror=REPO.parent / "shared" / "data", progress=lambda _m: None)
+    build(settings, progress=lambda _m: None)
+    return settings.store
+
+
+def serve(store: Path, tmp: Path) -> LiveServer:
+    from ecograph.web.app import create_app
+
+    settings = Settings(base=BASE, store=store, downloads=tmp / "dl", data=REPO / "data", workers=1)
+    return LiveServer(create_app(settings))
+
+
+def bench_network(browser: object, tmp: Path) -> None:
+    root = tmp / "synthetic"
+    t = time.perf_counter()
+    synthetic_store(root)
+    print(f"synthetic graph written: {time.perf_counter() - t:.1f} s")
+    with serve(root, tmp) as server:
+        t = time.perf_counter()
+        with urllib.request.urlopen(server.url + "/network/data.json") as r:  # noqa: S310 (loopback)
+            size = len(r.read())
+        print(f"server: load + cap + layout of 2,000 nodes / 4,000 edges (once per build): "
+              f"{time.perf_counter() - t:.2f} s, {size / 1024:.0f} KiB of JSON")
+        page = browser.new_page(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+        page.route("**/doc/org/**", lambda route: route.abort())  # stay on the page after the click
+        outside: list[str] = []
+        page.on("request", lambda r: outside.append(r.url) if "127.0.0.1" not in r.url else None)
+        page.goto(server.url + "/network")
+        page.wait_for_selector("body[data-network-ready]", timeout=30000)
+        ready = float(page.evaluate("document.body.dataset.networkReady"))
+        box = page.locator("#network canvas").bounding_box()
+        x, y, node = page.evaluate("""() => { const n = window.ecographNetwork;
+            const id = n.body.data.nodes.getIds()[0]; const p = n.canvasToDOM(n.getPosition(id)); return [p.x, p.y, id]; }""")
+        start = float(page.evaluate("performance.now()"))
+        page.mouse.click(box["x"] + x, box["y"] + y)
+        page.wait_for_function("window.ecographLastClick !== undefined", timeout=10000)
+        answered = float(page.evaluate("window.ecographLastClick.at"))
+        clicked = page.evaluate("window.ecographLastClick.id")
+        print(f"network view, 2,000 nodes / 4,000 edges: drawn {ready / 1000:.2f} s after navigation start; "
+              f"click on {clicked} (aimed at {node}) answered in {(answered - start):.0f} ms; "
+              f"interactive at {(ready + answered - start) / 1000:.2f} s (target 3 s)")
+        if outside:
+            print("requests that left loopback:", outside)
+        page.close()
+
+
+def bench_dashboard(browser: object, store: Path, tmp: Path) -> None:
+    with serve(store, tmp) as server:
+        page = browser.new_page(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+        for label in ("first load (snapshot and saved queries computed)", "warm"):
+            t = time.perf_counter()
+            page.goto(server.url + "/dashboard", wait_until="load")
+            wall = time.perf_counter() - t
+            nav = page.evaluate("""() => { const e = performance.getEntriesByType('navigation')[0];
+                return [e.responseEnd, e.loadEventEnd]; }""")
+            print(f"dashboard on the real build, {label}: server answer {nav[0]:.0f} ms, "
+                  f"page loaded {nav[1]:.0f} ms, wall {wall * 1000:.0f} ms (target 1 s)")
+        t = time.perf_counter()
+        page.goto(server.url + "/dashboard?cell=sector/medtech/production", wait_until="load")
+        print(f"dashboard with a cell drill-down: {(time.perf_counter() - t) * 1000:.0f} ms")
+        page.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, help="an already built store folder (ECOGRAPH_STORE)")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp_name, sync_playwright() as p:
+        tmp = Path(tmp_name)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            bench_network(browser, tmp)
+            store = args.store
+            if store is None:
+                t = time.perf_counter()
+                store = real_store(tmp)
+                print(f"real graph built: {time.perf_counter() - t:.0f} s")
+            bench_dashboard(browser, store, tmp)
+        finally:
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()

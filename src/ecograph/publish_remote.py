@@ -1,0 +1,267 @@
+"""Build into a SPARQL server: the publishing protocol of ``publish.py``, over HTTP.
+
+Per source:
+
+1. the ingester runs and the SHACL gate validates **locally**, in an in-memory Oxigraph store
+   that mirrors what the server publishes (the same functions as the embedded build:
+   ``publish._publish_source``, so the same statuses, counts, errors and carry-over rules);
+2. the validated triples are uploaded in batches to the staging graph
+   ``<base>/graph/staging/<source>`` (Graph Store Protocol POST, or ``INSERT DATA`` without a
+   graph-store endpoint); no reader sees staging graphs (see ``remote.py``);
+3. **one** SPARQL Update request swaps it in: drop the published graph, move the staging graph
+   to its place, replace the source's provenance record in the metadata graph and register the
+   graph, so a reader sees the old version or the new one, never half of either;
+4. a source that fails (ingest, gate, or upload: a batch the server refuses) leaves the
+   published graph and its provenance exactly as they were, and that version is read back into
+   the local mirror so that the later sources and the inference see what readers see.
+
+The ontology and the inference graph go through the same staging and swap. A server that
+cannot be reached at all stops the build (``BuildError``); nothing published changes.
+
+One build at a time per server: the protocol has no lock, so concurrent builds into the same
+server and base must be prevented by whoever schedules them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pyoxigraph as ox
+
+from .namespaces import DCTERMS, VOID
+from .publish import (
+    ONTOLOGY_DIR,
+    BuildError,
+    BuildReport,
+    Progress,
+    _carry_over,
+    _identity,
+    _load_ontology,
+    _publish_source,
+)
+from .reasoning import infer
+from .remote import RemoteError, RemoteStore, ServerUnavailable
+from .settings import Settings
+from .sources import SOURCES, Source
+from .validate import ShaclGate
+
+BATCH = 50_000
+AfterBatch = Callable[[str, int], None]
+
+
+class _RemotePrevious:
+    """The previously published graphs on the server, with the methods ``_carry_over`` uses."""
+
+    def __init__(self, remote: RemoteStore, graphs: list[str]) -> None:
+        self.remote = remote
+        self.graphs = set(graphs)
+
+    def contains_named_graph(self, graph: ox.NamedNode) -> bool:
+        return graph.value in self.graphs
+
+    def dump(self, *, format: ox.RdfFormat, from_graph: ox.NamedNode) -> bytes:  # noqa: A002 - pyoxigraph's name
+        assert format == ox.RdfFormat.N_TRIPLES
+        return self.remote.get_graph(from_graph.value)
+
+    def quads_for_pattern(self, subject: Any, _p: Any, _o: Any, graph: ox.NamedNode) -> list[ox.Quad]:
+        triples = self.remote.query(
+            f"CONSTRUCT {{ {subject} ?p ?o }} WHERE {{ GRAPH {graph} {{ {subject} ?p ?o }} }}", use_union=False
+        )
+        return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+
+
+class RemotePublisher:
+    """Staging, batched upload and the one-request swap, for one server and one build."""
+
+    def __init__(self, remote: RemoteStore, settings: Settings, *, batch: int = BATCH,
+                 after_batch: AfterBatch | None = None, progress: Progress = print) -> None:
+        self.remote = remote
+        self.settings = settings
+        self.batch = batch
+        self.after_batch = after_batch
+        self.progress = progress
+        self.build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+        self.step = 0
+
+    @property
+    def meta(self) -> str:
+        return self.settings.graph("meta")
+
+    def _stamp(self) -> str:
+        self.step += 1
+        return f"{self.build_id}/{self.step}"
+
+    def stage(self, name: str, data: bytes) -> int:
+        """Upload N-Triples into the staging graph of ``name`` in batches; returns the batch count.
+
+        Triples with blank nodes travel together in the last batch: a blank node label only
+        means the same node within one request.
+        """
+        staging = self.remote.staging(name)
+        self.remote.update(f"DROP SILENT GRAPH <{staging}>")
+        count = 0
+        for chunk in _batches(data, self.batch):
+            self.remote.post_ntriples(staging, chunk)
+            count += 1
+            if self.after_batch is not None:
+                self.after_batch(name, count)
+        return count
+
+    def swap(self, name: str, graph: str, provenance: str | None = None) -> None:
+        """Publish the staging graph of ``name`` as ``graph`` in one update request."""
+        staging = self.remote.staging(name)
+        ops = [f"DROP SILENT GRAPH <{graph}>", f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>"]
+        members = [graph]
+        if provenance is not None:
+            ops.append(f"DELETE WHERE {{ GRAPH <{self.meta}> {{ <{graph}> ?p ?o }} }}")
+            ops.append(f"INSERT DATA {{ GRAPH <{self.meta}> {{\n{provenance}}} }}")
+            members.append(self.meta)
+        ops += self._register(members)
+        self.remote.update(" ;\n".join(ops))
+
+    def _register(self, members: list[str], *, exactly: bool = False) -> list[str]:
+        reg = self.remote.registry
+        ops = [f"DELETE WHERE {{ GRAPH <{reg}> {{ <{reg}> <{DCTERMS.identifier}> ?stamp }} }}"]
+        if exactly:
+            ops.append(f"DELETE WHERE {{ GRAPH <{reg}> {{ <{reg}> <{VOID.subset}> ?g }} }}")
+        listed = " , ".join(f"<{g}>" for g in members)
+        ops.append(
+            f"INSERT DATA {{ GRAPH <{reg}> {{ <{reg}> <{VOID.subset}> {listed} ;"
+            f" <{DCTERMS.identifier}> {ox.Literal(self._stamp())} }} }}"
+        )
+        return ops
+
+    def drop_staging(self, name: str) -> None:
+        with contextlib.suppress(RemoteError):  # best effort: the next build drops it anyway
+            self.remote.update(f"DROP SILENT GRAPH <{self.remote.staging(name)}>")
+
+    def publish_graph(self, name: str, graph: str, data: bytes, provenance: str | None = None) -> int:
+        """Stage and swap one graph; on failure the staging graph is dropped and the error re-raised."""
+        try:
+            batches = self.stage(name, data)
+            self.swap(name, graph, provenance)
+        except ServerUnavailable:
+            raise
+        except RemoteError:
+            self.drop_staging(name)
+            raise
+        return batches
+
+    def finish(self, published: list[str], previous: list[str]) -> None:
+        """Register exactly ``published``; graphs published before but not now are removed."""
+        gone = [g for g in previous if g not in published and g != self.meta]
+        ops = [f"DROP SILENT GRAPH <{g}>" for g in gone]
+        ops += [f"DELETE WHERE {{ GRAPH <{self.meta}> {{ <{g}> ?p ?o }} }}" for g in gone]
+        ops += self._register(published, exactly=True)
+        self.remote.update(" ;\n".join(ops))
+        for g in gone:
+            self.progress(f"[registry] {g} is no longer published")
+
+
+def _batches(data: bytes, size: int) -> Iterator[bytes]:
+    plain: list[bytes] = []
+    with_bnodes: list[bytes] = []
+    for line in data.splitlines(keepends=True):
+        if not line.strip():
+            continue
+        (with_bnodes if b"_:" in line else plain).append(line)
+        if len(plain) >= size:
+            yield b"".join(plain)
+            plain = []
+    if plain:
+        yield b"".join(plain)
+    if with_bnodes:
+        yield b"".join(with_bnodes)
+
+
+def _graph_ntriples(store: ox.Store, graph: str) -> bytes:
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+
+
+def build(
+    settings: Settings,
+    *,
+    sources: tuple[Source, ...] = SOURCES,
+    progress: Progress = print,
+    batch: int = BATCH,
+    after_batch: AfterBatch | None = None,
+) -> BuildReport:
+    """Build every source into the server of ``settings``; see the module docstring."""
+    try:
+        remote = RemoteStore.from_settings(settings, require_published=False)
+    except ServerUnavailable as exc:
+        raise BuildError(str(exc)) from None
+    try:
+        return _build(remote, settings, sources, progress, batch, after_batch)
+    except ServerUnavailable as exc:
+        raise BuildError(f"the server went away during the build; what was published before is kept: {exc}") from None
+    finally:
+        remote.close()
+
+
+def _build(
+    remote: RemoteStore,
+    settings: Settings,
+    sources: tuple[Source, ...],
+    progress: Progress,
+    batch: int,
+    after_batch: AfterBatch | None,
+) -> BuildReport:
+    started = time.perf_counter()
+    previous_graphs = list(remote.published)
+    previous = _RemotePrevious(remote, previous_graphs)
+    pub = RemotePublisher(remote, settings, batch=batch, after_batch=after_batch, progress=progress)
+    report = BuildReport(generation=pub.build_id)
+    local = ox.Store()  # what the server publishes, as far as this build needs to know it
+
+    ontology = _load_ontology(local, settings, progress)
+    pub.publish_graph("ontology", ontology, _graph_ntriples(local, ontology))
+    published: list[str] = [ontology]
+    meta_parts: list[str] = []
+    gate = ShaclGate(ONTOLOGY_DIR / "shapes.ttl")
+    identity = _identity(settings)
+    for source in sources:
+        rep = _publish_source(local, previous, settings, source, gate, published, identity, meta_parts,  # type: ignore[arg-type]
+                              progress)
+        report.sources.append(rep)
+        if rep.status != "published":
+            continue  # nothing sent: the server keeps the previous version, if any
+        graph = settings.graph(source.name)
+        t0 = time.perf_counter()
+        try:
+            batches = pub.publish_graph(source.name, graph, _graph_ntriples(local, graph), meta_parts[-1])
+        except ServerUnavailable:
+            raise
+        except RemoteError as exc:
+            rep.error = f"{source.name}: the server refused the upload: {exc}"
+            meta_parts.pop()
+            published.remove(graph)
+            local.remove_graph(ox.NamedNode(graph))
+            if _carry_over(local, previous, settings, source.name, []):  # type: ignore[arg-type]
+                published.append(graph)
+                rep.status = "kept-previous"
+                progress(f"[{source.name}] NOT PUBLISHED: {rep.error}; the previously published graph is kept")
+            else:
+                rep.status = "not-published"
+                progress(f"[{source.name}] NOT PUBLISHED: {rep.error}")
+            continue
+        progress(f"[{source.name}] uploaded in {batches} batch(es) and swapped in ({time.perf_counter() - t0:.1f} s)")
+
+    progress("[inferred] materialising inference …")
+    t0 = time.perf_counter()
+    inferred_graph = settings.graph("inferred")
+    inferred = infer(local, [ox.NamedNode(g) for g in published])
+    pub.publish_graph("inferred", inferred_graph, ox.serialize(inferred, format=ox.RdfFormat.N_TRIPLES))
+    progress(f"[inferred] {len(inferred):,} triples ({time.perf_counter() - t0:.1f} s)")
+
+    final = [*published, inferred_graph, settings.graph("meta")]
+    pub.finish(final, previous_graphs)
+    remote.refresh()
+    report.triples = len(remote)
+    report.seconds = time.perf_counter() - started
+    progress(f"published on {settings.sparql_query}: {report.triples:,} triples in {report.seconds:.1f} s")
+    return report

@@ -1,0 +1,546 @@
+"""The remote store: the graph kept in a SPARQL server, read and written through the standard protocols.
+
+Any server that speaks the SPARQL 1.1 Protocol (queries, updates) and, optionally, the Graph Store
+HTTP Protocol will do: Oxigraph server, Virtuoso, Fuseki, GraphDB, Neptune. :class:`RemoteStore`
+has the interface of :class:`ecograph.store.EmbeddedStore` and answers with the same Python
+types (pyoxigraph ``QuerySolutions``, ``QueryTriples``, ``QueryBoolean``), so saved queries, the
+web app and the tests do not care where the graph lives.
+
+What stands in for the embedded store's generations:
+
+* **The registry graph** ``<base>/graph/registry`` lists the published graphs (``void:subset``)
+  and a stamp (``dcterms:identifier``) that changes with every publication. A build loads each
+  source into a *staging* graph (``<base>/graph/staging/<source>``) first; staging graphs are
+  never in the registry.
+* **The default graph of a query** is the union of the published graphs only: every query is
+  sent with one ``default-graph-uri`` and one ``named-graph-uri`` per registered graph, so
+  staging graphs stay invisible to ``GRAPH ?g`` too. (A server-side "union default graph"
+  option would show them.) The list is read when the store is opened; :meth:`is_stale` tells
+  when the stamp changed, as the embedded store tells when a new generation was published.
+* **Substitutions** (engine-bound variables, SEP-0007) cannot be sent over the protocol, so the
+  query text is rewritten: a ``VALUES ?v { term }`` block is put at the start of every group
+  graph pattern that mentions ``?v`` (and of the query's top group). This is what Oxigraph's
+  substitution means — the variable is bound everywhere, inside sub-queries and ``UNION``
+  branches too — whereas one ``VALUES`` block after the query would join only after grouping.
+  Only terms are written into the text, serialised by pyoxigraph from already-built terms;
+  user strings never are.
+* **The base IRI** has no protocol parameter: a ``BASE`` declaration is put in front.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.error import URLError
+
+import httpx
+import pyoxigraph as ox
+from SPARQLWrapper import BASIC, DIGEST, JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException, Unauthorized
+
+from .namespaces import DCTERMS, VOID
+from .settings import Settings
+from .store import StoreNotBuilt
+
+REGISTRY = "registry"
+STAGING = "staging"
+NT_MEDIA = "application/n-triples"
+# N-Triples is a subset of Turtle; servers that do not know the N-Triples media type (older
+# Virtuoso) take it as Turtle.
+UPLOAD_MEDIA = "text/turtle"
+RDF_ACCEPT = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8"
+JSON_ACCEPT = "application/sparql-results+json"
+_RDF_FORMATS = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+
+
+class RemoteError(OSError):
+    """The server refused a request or answered with an error (``status`` is its HTTP status)."""
+
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ServerUnavailable(RemoteError):
+    """The server could not be reached at all (refused connection, reset, time-out)."""
+
+
+# --- query text --------------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
+  | (?P<word>[A-Za-z_][\w\-.:]*[\w\-:]|[A-Za-z_])
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+def _tokens(sparql: str) -> list[_Token]:
+    """Significant tokens (no white space, no comments)."""
+    out: list[_Token] = []
+    for m in _TOKEN.finditer(sparql):
+        kind = m.lastgroup or "other"
+        if kind not in ("ws", "comment"):
+            out.append(_Token(kind, m.group(), m.start(), m.end()))
+    return out
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, CONSTRUCT, ASK or DESCRIBE: the first query-form keyword of the text."""
+    for tok in _tokens(sparql):
+        if tok.kind == "word" and tok.text.upper() in _FORMS:
+            return tok.text.upper()
+    raise SyntaxError("not a SPARQL query (no SELECT, CONSTRUCT, ASK or DESCRIBE)")
+
+
+def term_text(term: Any) -> str:
+    """SPARQL text of a bound term: IRIs and literals only (VALUES cannot hold a blank node)."""
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return str(term)  # N-Triples syntax, escaped by pyoxigraph; valid SPARQL
+    raise ValueError(f"cannot bind {term!r} over the SPARQL protocol: only IRIs and literals")
+
+
+def bind_values(sparql: str, bindings: Mapping[str, Any]) -> str:
+    """The query with each variable of ``bindings`` bound in every group that mentions it.
+
+    Group graph patterns are found with a lexer (strings, IRIs and comments cannot fool it);
+    ``VALUES`` data blocks, ``CONSTRUCT`` templates and the braces around a sub-``SELECT``
+    (which cannot hold anything but the sub-query) are not groups.
+    """
+    if not bindings:
+        return sparql
+    values = {name.lstrip("?$"): term_text(term) for name, term in bindings.items()}
+    toks = _tokens(sparql)
+    # match braces
+    partner: dict[int, int] = {}
+    stack: list[int] = []
+    for i, tok in enumerate(toks):
+        if tok.text == "{":
+            stack.append(i)
+        elif tok.text == "}" and stack:
+            partner[stack.pop()] = i
+    inserts: list[tuple[int, str]] = []
+    top_done = False
+    skip_next_brace = False  # after VALUES or CONSTRUCT (template) or CONSTRUCT WHERE
+    depth_skip_until = -1
+    for i, tok in enumerate(toks):
+        upper = tok.text.upper() if tok.kind == "word" else ""
+        if upper == "VALUES":
+            skip_next_brace = True
+            continue
+        if upper == "CONSTRUCT":
+            skip_next_brace = True  # the template, or the triples of CONSTRUCT WHERE
+            continue
+        if tok.text != "{":
+            continue
+        if skip_next_brace:
+            skip_next_brace = False
+            depth_skip_until = max(depth_skip_until, partner.get(i, i))
+            continue
+        if i < depth_skip_until:
+            continue
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if nxt is not None and nxt.kind == "word" and nxt.text.upper() == "SELECT":
+            continue  # the braces around a sub-query
+        end = partner.get(i, len(toks))
+        used = {t.text[1:] for t in toks[i + 1:end] if t.kind == "var"}
+        names = [n for n in values if n in used or not top_done]
+        top_done = True
+        if names:
+            inserts.append((tok.end, "".join(f" VALUES ?{n} {{ {values[n]} }}" for n in names)))
+    if not top_done:
+        raise SyntaxError("cannot bind variables: the query has no group graph pattern")
+    out = sparql
+    for pos, text in sorted(inserts, reverse=True):
+        out = out[:pos] + text + out[pos:]
+    return out
+
+
+def prepare(sparql: str, *, substitutions: Mapping[str, Any] | None = None, base_iri: str | None = None) -> str:
+    """The text sent to the server: base IRI declared, substitutions bound."""
+    text = bind_values(sparql, substitutions or {})
+    if base_iri:
+        text = f"BASE {ox.NamedNode(base_iri)}\n{text}"
+    return text
+
+
+# --- HTTP --------------------------------------------------------------------------------------
+
+
+class _AnyAuth(httpx.Auth):
+    """HTTP Basic or Digest, whichever the server asks for (Virtuoso: Digest; Fuseki: Basic)."""
+
+    requires_request_body = True
+
+    def __init__(self, user: str, password: str) -> None:
+        self._basic = httpx.BasicAuth(user, password)
+        self._digest = httpx.DigestAuth(user, password)
+        self.scheme: str | None = None
+
+    def auth_flow(self, request: httpx.Request) -> Any:
+        if self.scheme == "basic":
+            yield from self._basic.auth_flow(request)
+            return
+        if self.scheme == "digest":
+            yield from self._digest.auth_flow(request)
+            return
+        response = yield request
+        if response.status_code != 401:
+            return
+        challenge = response.headers.get("www-authenticate", "").lower()
+        self.scheme = "digest" if challenge.startswith("digest") else "basic"
+        flow = (self._digest if self.scheme == "digest" else self._basic).auth_flow(request)
+        # replay the chosen scheme's flow from its first request
+        response = yield next(flow)
+        while True:
+            try:
+                response = yield flow.send(response)
+            except StopIteration:
+                return
+
+
+def _media(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+# --- the store ---------------------------------------------------------------------------------
+
+
+class RemoteStore:
+    """The published graphs of a SPARQL server, with the interface of ``EmbeddedStore``."""
+
+    def __init__(
+        self,
+        query_endpoint: str,
+        *,
+        base: str,
+        update_endpoint: str = "",
+        graph_store: str = "",
+        user: str = "",
+        password: str = "",
+        timeout: float = 300.0,
+        require_published: bool = True,
+    ) -> None:
+        if not query_endpoint:
+            raise ValueError("the remote backend needs ECOGRAPH_SPARQL_QUERY (the server's query endpoint)")
+        self.query_endpoint = query_endpoint
+        self.update_endpoint = update_endpoint or query_endpoint
+        self.graph_store = graph_store
+        self.base = base.rstrip("/")
+        self.user, self.password = user, password
+        self.timeout = timeout
+        self.path = None  # no folder: the web app must not look for generation files
+        self._auth = _AnyAuth(user, password) if user else None
+        self._http = httpx.Client(timeout=timeout, auth=self._auth)
+        self._query_auth: str | None = None
+        self.published: list[str] = []
+        self.stamp = ""
+        self.refresh()
+        if require_published and not self.published:
+            raise StoreNotBuilt(f"no graph published on {query_endpoint}: run `ecograph build` first")
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, require_published: bool = True) -> RemoteStore:
+        return cls(
+            settings.sparql_query,
+            base=settings.base,
+            update_endpoint=settings.sparql_update,
+            graph_store=settings.sparql_graph_store,
+            user=settings.sparql_user,
+            password=settings.sparql_password,
+            require_published=require_published,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    # --- identity of what is published ---
+
+    @property
+    def registry(self) -> str:
+        return f"{self.base}/graph/{REGISTRY}"
+
+    def staging(self, name: str) -> str:
+        return f"{self.base}/graph/{STAGING}/{name}"
+
+    def read_registry(self) -> tuple[list[str], str]:
+        """(published graphs, stamp) as the server has them now."""
+        rows = self._select(
+            f"SELECT ?g ?stamp WHERE {{ GRAPH <{self.registry}> {{"
+            f" {{ <{self.registry}> <{VOID.subset}> ?g }} UNION"
+            f" {{ <{self.registry}> <{DCTERMS.identifier}> ?stamp }} }} }}",
+            dataset=False,
+        )
+        graphs = sorted({r["g"].value for r in rows if r["g"] is not None})
+        stamps = sorted(r["stamp"].value for r in rows if r["stamp"] is not None)
+        return graphs, (stamps[-1] if stamps else "")
+
+    def refresh(self) -> None:
+        self.published, self.stamp = self.read_registry()
+
+    @property
+    def generation(self) -> str:
+        return self.stamp
+
+    def is_stale(self) -> bool:
+        """True when a build published something since this store was opened (or refreshed)."""
+        return self.read_registry()[1] != self.stamp
+
+    @property
+    def oxigraph(self) -> _OxigraphFacade:
+        """An object with ``pyoxigraph.Store.query``'s signature, for code written against it."""
+        return _OxigraphFacade(self)
+
+    # --- queries ---
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Any] | None = None,
+        base_iri: str | None = None,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        use_union: bool = True,
+    ) -> Any:
+        """Run a query; the answer has the type pyoxigraph gives for the same query.
+
+        Without ``default_graph``/``named_graphs`` the dataset is the published graphs (default
+        graph: their union); with ``use_union=False`` and neither, no dataset is sent (the
+        query's own ``FROM``, or the server's default).
+        """
+        text = prepare(sparql, substitutions=substitutions, base_iri=base_iri)
+        if default_graph is None and use_union:
+            default_graph = self.published
+        if named_graphs is None and default_graph is not None:
+            named_graphs = self.published  # never the server's own list: it has the staging graphs
+        form = query_form(text)
+        body, media = self._send_query(text, form, default_graph, named_graphs)
+        if form in ("SELECT", "ASK"):
+            if _media(media) not in ("application/sparql-results+json", "application/json"):
+                raise RemoteError(f"the server answered a {form} with {media!r}, not SPARQL JSON")
+            return ox.parse_query_results(_safe_bnodes(body), format=ox.QueryResultsFormat.JSON)
+        fmt = _RDF_FORMATS.get(_media(media))
+        if fmt is None:
+            raise RemoteError(f"the server answered a {form} with {media!r}")
+        # A QueryTriples can only come from a query: load the answer into a scratch store and
+        # read it back (graph answers are small; the dump path does not go through here).
+        scratch = ox.Store()
+        scratch.load(body, format=fmt, to_graph=ox.DefaultGraph())
+        return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+
+    def _wrapper(self, text: str, form: str) -> SPARQLWrapper:
+        sw = SPARQLWrapper(self.query_endpoint)
+        sw.setMethod(POST)
+        sw.setOnlyConneg(True)
+        sw.setTimeout(int(self.timeout))
+        sw.setQuery(text)
+        if form in ("SELECT", "ASK"):
+            sw.setReturnFormat(JSON)
+            sw.addCustomHttpHeader("Accept", JSON_ACCEPT)
+        else:
+            sw.setReturnFormat(TURTLE)
+            sw.addCustomHttpHeader("Accept", RDF_ACCEPT)
+        if self.user and self._query_auth:
+            sw.setCredentials(self.user, self.password)
+            sw.setHTTPAuth(DIGEST if self._query_auth == "digest" else BASIC)
+        return sw
+
+    def _send_query(
+        self, text: str, form: str, default_graph: Iterable[str] | None, named_graphs: Iterable[str] | None
+    ) -> tuple[bytes, str]:
+        for _attempt in range(2):
+            sw = self._wrapper(text, form)
+            for g in default_graph or ():
+                sw.addDefaultGraph(g)
+            for g in named_graphs or ():
+                sw.addNamedGraph(g)
+            try:
+                result = sw.query()
+                return result.response.read(), result.response.headers.get("Content-Type", "")
+            except QueryBadFormed as exc:
+                raise SyntaxError(_message(exc)) from None
+            except SPARQLWrapperException as exc:
+                if isinstance(exc, Unauthorized) and self.user and self._query_auth is None:
+                    self._query_auth = self._probe_auth()
+                    continue
+                raise RemoteError(f"query failed: {_message(exc)}") from None
+            except URLError as exc:
+                code = getattr(exc, "code", 0)
+                if code:
+                    raise RemoteError(f"query failed: HTTP {code}: {_message(exc)}", code) from None
+                raise ServerUnavailable(f"cannot reach {self.query_endpoint}: {exc.reason}") from None
+            except (ConnectionError, TimeoutError) as exc:
+                raise ServerUnavailable(f"cannot reach {self.query_endpoint}: {exc}") from None
+        raise RemoteError(f"the query endpoint {self.query_endpoint} refuses the credentials", 401)
+
+    def _probe_auth(self) -> str:
+        """Which scheme the query endpoint challenges with (SPARQLWrapper must be told)."""
+        response = self._http.post(self.query_endpoint, data={"query": "ASK {}"}, auth=None)
+        challenge = response.headers.get("www-authenticate", "").lower()
+        return "digest" if challenge.startswith("digest") else "basic"
+
+    def _select(self, sparql: str, *, dataset: bool = True) -> list[ox.QuerySolution]:
+        return list(self.query(sparql, use_union=dataset))
+
+    # --- the EmbeddedStore interface ---
+
+    def graphs(self) -> list[str]:
+        return list(self.published)
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        for g in [graph] if graph else self.published:
+            node = ox.NamedNode(g)
+            for t in ox.parse(self.get_graph(g), format=ox.RdfFormat.N_TRIPLES):
+                yield ox.Quad(t.subject, t.predicate, t.object, node)
+
+    def dump(self, output: Any, fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        """Serialise the published dataset (quad formats) or one graph (triple formats)."""
+        if graph is not None:
+            ox.serialize((q.triple for q in self.quads(graph)), output, format=fmt)
+        else:
+            ox.serialize(self.quads(), output, format=fmt)
+
+    def __len__(self) -> int:
+        rows = self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(rows[0]["n"].value) if rows else 0
+
+    # --- Graph Store Protocol and updates ---
+
+    def _gsp_params(self, graph: str) -> dict[str, str]:
+        return {"graph": graph}
+
+    def get_graph(self, graph: str) -> bytes:
+        """One graph as N-Triples: Graph Store GET, or a CONSTRUCT without a graph-store endpoint."""
+        if self.graph_store:
+            response = self._request("GET", self.graph_store, params=self._gsp_params(graph),
+                                     headers={"Accept": RDF_ACCEPT}, ok=(200, 404))
+            if response.status_code == 404:
+                return b""
+            fmt = _RDF_FORMATS.get(_media(response.headers.get("content-type", "")), ox.RdfFormat.TURTLE)
+            if fmt == ox.RdfFormat.N_TRIPLES:
+                return response.content
+            return ox.serialize(ox.parse(response.content, format=fmt), format=ox.RdfFormat.N_TRIPLES)
+        triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                             use_union=False)
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+
+    def post_ntriples(self, graph: str, data: bytes) -> None:
+        """Add N-Triples to a graph: Graph Store POST, or INSERT DATA without a graph-store endpoint."""
+        if self.graph_store:
+            self._request("POST", self.graph_store, params=self._gsp_params(graph), content=data,
+                          headers={"Content-Type": UPLOAD_MEDIA}, ok=(200, 201, 204))
+        else:
+            self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{data.decode('utf-8')}\n}} }}")
+
+    def update(self, sparql: str) -> None:
+        """Run one SPARQL Update request (one request: one transaction on the servers we know)."""
+        self._request("POST", self.update_endpoint, data={"update": sparql}, ok=(200, 204))
+
+    def _request(self, method: str, url: str, *, ok: tuple[int, ...], **kwargs: Any) -> httpx.Response:
+        try:
+            response = self._http.request(method, url, **kwargs)
+        except httpx.TransportError as exc:
+            raise ServerUnavailable(f"cannot reach {url}: {exc}") from None
+        if response.status_code not in ok:
+            detail = response.text.strip().splitlines()
+            snippet = " ".join(detail[:5])[:500]
+            raise RemoteError(f"{method} {url} → HTTP {response.status_code}: {snippet}", response.status_code)
+        return response
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """Wait until the query endpoint answers (used after starting a server)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self._http.post(self.query_endpoint, data={"query": "ASK {}"})
+                return
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
+
+class _OxigraphFacade:
+    """``pyoxigraph.Store.query``'s keyword arguments, translated for a :class:`RemoteStore`.
+
+    ``ecograph.queries.run_saved`` and the web workers call ``store.query(...)`` the way
+    pyoxigraph defines it; handing them this object lets them run unchanged on a server.
+    """
+
+    def __init__(self, remote: RemoteStore) -> None:
+        self.remote = remote
+
+    def query(
+        self,
+        query: str,
+        *,
+        base_iri: str | None = None,
+        use_default_graph_as_union: bool = False,
+        default_graph: Any = None,
+        named_graphs: Any = None,
+        substitutions: Mapping[Any, Any] | None = None,
+        **_ignored: Any,
+    ) -> Any:
+        def names(nodes: Any) -> list[str] | None:
+            if nodes is None:
+                return None
+            if isinstance(nodes, (ox.NamedNode, ox.DefaultGraph)):
+                nodes = [nodes]
+            return [n.value for n in nodes if isinstance(n, ox.NamedNode)]
+
+        subs = {(k.value if isinstance(k, ox.Variable) else str(k)): v for k, v in (substitutions or {}).items()}
+        return self.remote.query(query, substitutions=subs, base_iri=base_iri, default_graph=names(default_graph),
+                                 named_graphs=names(named_graphs), use_union=use_default_graph_as_union)
+
+    def named_graphs(self) -> Iterator[ox.NamedNode]:
+        return iter(ox.NamedNode(g) for g in self.remote.published)
+
+    def __len__(self) -> int:
+        return len(self.remote)
+
+
+def _safe_bnodes(body: bytes) -> bytes:
+    """Blank node labels that pyoxigraph accepts (Virtuoso labels them ``nodeID://b10000``)."""
+    if b'"bnode"' not in body:
+        return body
+    data = json.loads(body)
+    for row in data.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if term.get("type") == "bnode":
+                term["value"] = _BNODE_BAD.sub("_", term["value"])
+    return json.dumps(data).encode("utf-8")
+
+
+_BNODE_BAD = re.compile(r"[^A-Za-z0-9_]")
+
+
+def _message(exc: BaseException) -> str:
+    text = str(exc)
+    return text if len(text) <= 800 else text[:800] + " …"

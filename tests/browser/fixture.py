@@ -1,0 +1,43 @@
+"""A small graph per docs/MODEL.md with known gaps, and organisations whose names are XSS probes.
+
+Arrondissement Leuven = Leuven (24062) + Tienen (24107); the province adds Vilvoorde (23088).
+Known cells in arrondissement Leuven (sector × stage):
+  medtech × research     1 (the <img> organisation)     single
+  medtech × prototyping  1 (MedTech B, Tienen)          single
+  medtech × production   2 (MedTech A, the quote one)
+  medtech × market       0                              gap
+  software × research    0 (1 in the province: Vilvoorde Soft)   gap
+  software × market      1 (Soft A)                     single
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ecograph.store import new_generation, publish_generation
+
+XSS_IMG = "<img src=x onerror=alert(1)>"
+XSS_SCRIPT = '"><script>alert(2)</script>'
+XSS_KEY = "q'onfocus=alert(3)'"  # quote and parentheses are legal in an IRI path
+
+TRIG = (Path(__file__).parent / "fixture.trig").read_text(encoding="utf-8")
+
+
+def fixture_trig() -> str:
+    def lit(text: str) -> str:
+        return text.replace("\\", "\\\\").replace('"', '\\"')
+
+    return (TRIG.replace("XSS_IMG", lit(XSS_IMG)).replace("XSS_SCRIPT", lit(XSS_SCRIPT))
+            .replace("XSS_KEY", XSS_KEY))
+
+
+def build_fixture_store(root: Path, base: str) -> None:
+    """Write the fixture as the published generation of a store at ``root``."""
+    generation = new_generation(root)
+    store = ox.Store(str(generation))
+    store.load(fixture_trig().encode(), format=ox.RdfFormat.TRIG, base_iri=base + "/")
+    store.flush()
+    del store
+    publish_generation(root, generation)
