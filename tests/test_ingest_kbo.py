@@ -272,3 +272,24 @@ def test_not_a_zip(tmp_path: Path) -> None:
     path.write_text("EnterpriseNumber\n")
     with pytest.raises(IngestError, match="not a readable zip"):
         list(kbo.read(_ctx(path)))
+
+
+def test_quoted_line_breaks_and_quotes_keep_line_numbers(tmp_path: Path) -> None:
+    rows = [r[:] for r in TABLES["denomination.csv"]]
+    rows[0][3] = "Katholieke Universiteit\nLeuven"
+    text = _csv("denomination.csv", rows) + '"0200.000.002","2","001"\n'
+    err = _broken(tmp_path, "denomination.csv", text)
+    assert err.where == len(rows) + 3  # the header, the rows, one extra line inside a quoted field
+
+
+def test_large_member_read_in_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks smaller than a row: carried-over lines and multi-line records across blocks."""
+    monkeypatch.setattr(kbo, "BLOCK", 7)
+    rows = [r[:] for r in TABLES["denomination.csv"]]
+    rows[2][3] = 'Code, "Quoted"\n& Co'
+    path = write_kbo_zip(tmp_path / "kbo.zip", replace={"denomination.csv": _csv("denomination.csv", rows)})
+    store = _load(_ctx(path))
+    assert _values(store, _org("kbo-0200000002"), RDFS.label) == {'Code, "Quoted"\n& Co'}
+    text = _csv("activity.csv", TABLES["activity.csv"]) + '"0200.000.002","001","2008","62010"\n'
+    err = _broken(tmp_path, "activity.csv", text)
+    assert err.where == len(TABLES["activity.csv"]) + 2

@@ -19,9 +19,18 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     from .fetch import fetch
 
     settings = get_settings()
-    results = fetch(
-        settings.downloads, mirror=args.mirror, only=set(args.source or []) or None, progress=_progress
-    )
+    only = set(args.source or []) or None
+    results = fetch(settings.downloads, mirror=args.mirror, only=only, progress=_progress)
+    if only and "wikidata" in only and args.mirror is None:
+        # Wikidata is "downloaded" by a query to its SPARQL endpoint (only when asked by name)
+        from .ingest.wikidata import ENDPOINT, fetch_source
+
+        try:
+            fetch_source(settings.downloads, settings.data, endpoint=args.endpoint or ENDPOINT, progress=_progress)
+        except Exception as exc:  # noqa: BLE001 - network, HTTP and data errors all end the same way
+            _progress(f"[wikidata] {type(exc).__name__}: {exc}")
+            return 1
+        results = [r for r in results if r.source != "wikidata"]
     failed = [r for r in results if r.status == "failed"]
     missing = [r for r in results if r.status == "missing"]
     _progress(
@@ -96,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("fetch", help="download the sources from their publishers (or copy from a mirror)")
     p.add_argument("--mirror", type=Path, help="take the files from this folder instead of the publishers")
     p.add_argument("--source", action="append", help="only this source (repeatable)")
+    p.add_argument("--endpoint", help="SPARQL endpoint for `--source wikidata` (default: Wikidata's)")
     p.set_defaults(func=cmd_fetch)
 
     p = sub.add_parser("build", help="build every source into the store and publish it atomically")

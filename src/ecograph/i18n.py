@@ -70,6 +70,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "project en de ontologie staan onder CC BY 4.0.",
     },
     "home.total": {"en": "Total", "nl": "Totaal"},
+    "home.opendata": {"en": "Open data", "nl": "Open data"},
+    "home.opendata.text": {
+        "en": "Every entity has a dereferenceable URI; the whole graph is open to machines too.",
+        "nl": "Elke entiteit heeft een opvraagbare URI; de hele graaf staat ook open voor machines.",
+    },
+    "home.link.sparql": {"en": "SPARQL 1.1 endpoint", "nl": "SPARQL 1.1-eindpunt"},
+    "home.link.dumps": {"en": "Dumps (Turtle, N-Triples, N-Quads, JSON-LD)",
+                        "nl": "Dumps (Turtle, N-Triples, N-Quads, JSON-LD)"},
+    "home.link.void": {"en": "VoID description", "nl": "VoID-beschrijving"},
+    "home.link.catalog": {"en": "DCAT-AP catalogue", "nl": "DCAT-AP-catalogus"},
+    "home.link.ontology": {"en": "Ontology documentation", "nl": "Documentatie van de ontologie"},
+    "home.link.docs": {"en": "HTTP API (OpenAPI)", "nl": "HTTP-API (OpenAPI)"},
     # dashboard
     "dash.title": {"en": "Gap dashboard", "nl": "Hiatendashboard"},
     "dash.intro": {

@@ -290,7 +290,7 @@ def _publish_source(
     graph = settings.graph(source.name)
     target = ox.NamedNode(graph)
     files, missing = _source_files(settings, source)
-    if missing and source.optional and not files:
+    if missing and source.optional:
         rep.status = "absent"
         if _carry_over(store, previous, settings, source.name, meta_parts):
             rep.status = "kept-previous"

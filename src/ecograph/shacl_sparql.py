@@ -42,6 +42,9 @@ class Check:
     shape: str  # IRI (or blank-node label) of the property or node shape
     path: str  # the property, "" for node-level checks
     query: str  # SELECT ?f — one row per violating focus node
+    # the body binds ?f from a property value; the focus test can then follow it, which lets
+    # Oxigraph start from the (selective) property instead of from every focus node
+    binds_focus: bool = False
 
 
 def _term(node: rdflib.term.Node) -> str:
@@ -67,7 +70,7 @@ def _condition(graph: rdflib.Graph, shape: rdflib.term.Node, pred: rdflib.term.N
     if pred == SH.nodeKind:
         return _node_kind(obj, var)
     if pred == SH["class"]:
-        return f"EXISTS {{ {var} <{RDF_TYPE}>/<{SUBCLASS}>* {_term(obj)} }}"
+        return f"EXISTS {{ {var} <{RDF_TYPE}> ?vc . ?vc <{SUBCLASS}>* {_term(obj)} }}"
     if pred == SH.pattern:
         flags = graph.value(shape, SH.flags)
         flag_arg = f", {_term(flags)}" if flags is not None else ""
@@ -160,14 +163,15 @@ def _property_checks(shapes: rdflib.Graph, prop: rdflib.term.Node) -> list[Check
                             f" GROUP BY ?f }} FILTER(?n < {int(lo)})"))
     if hi is not None:
         checks.append(Check(name, str(path), f"{{ SELECT ?f (COUNT(DISTINCT ?v) AS ?n) {{ {values} }} GROUP BY ?f }}"
-                                             f" FILTER(?n > {int(hi)})"))
+                                             f" FILTER(?n > {int(hi)})", binds_focus=True))
     for pred in _VALUE_PREDICATES:
         for obj in shapes.objects(prop, pred):
             cond = _condition(shapes, prop, pred, obj, "?v")
-            checks.append(Check(name, str(path), f"{values} FILTER(!({cond}))"))
+            checks.append(Check(name, str(path), f"{values} FILTER(!({cond}))", binds_focus=True))
     if shapes.value(prop, SH.uniqueLang) == rdflib.Literal(True):
         checks.append(Check(name, str(path), f"?f {p} ?v, ?w FILTER(isLiteral(?v) && isLiteral(?w)"
-                                             " && LANG(?v) != \"\" && LANG(?v) = LANG(?w) && ?v != ?w)"))
+                                             " && LANG(?v) != \"\" && LANG(?v) = LANG(?w) && ?v != ?w)",
+                                             binds_focus=True))
     qshape = shapes.value(prop, SH.qualifiedValueShape)
     if qshape is not None:
         cond = _value_condition(shapes, qshape, "?v")
@@ -181,9 +185,14 @@ def _property_checks(shapes: rdflib.Graph, prop: rdflib.term.Node) -> list[Check
     return checks
 
 
-def _focus(target: Target, graph: str) -> str:
+def _focus(target: Target, graph: str, after: bool = False) -> str:
     kind, iris = target
     values = " ".join(f"<{t}>" for t in iris)
+    if after:  # ?f is bound already: test it
+        if kind == "class":
+            return (f"?f <{RDF_TYPE}> ?t VALUES ?t {{ {values} }} "
+                    f"FILTER EXISTS {{ GRAPH <{graph}> {{ ?f ?sp ?so }} }}")
+        return f"FILTER EXISTS {{ GRAPH <{graph}> {{ ?f ?tp ?any }} VALUES ?tp {{ {values} }} }}"
     if kind == "class":
         return (f"{{ SELECT DISTINCT ?f {{ ?f <{RDF_TYPE}> ?t VALUES ?t {{ {values} }} "
                 f"FILTER EXISTS {{ GRAPH <{graph}> {{ ?f ?sp ?so }} }} }} }}")
@@ -199,7 +208,8 @@ def violations(
     for targets, check in compiled:
         focus = _focus(targets, graph)
         body = check.query.replace("__FOCUS__", focus).replace("__SRC__", f"<{graph}>")
-        query = f"SELECT DISTINCT ?f WHERE {{ {focus} {body} }} ORDER BY ?f LIMIT {limit}"
+        where = f"{body} {_focus(targets, graph, after=True)}" if check.binds_focus else f"{focus} {body}"
+        query = f"SELECT DISTINCT ?f WHERE {{ {where} }} ORDER BY ?f LIMIT {limit}"
         for row in store.query(query, default_graph=default, named_graphs=[ox.NamedNode(graph)]):
             found.append((check, row["f"].value))
     return found

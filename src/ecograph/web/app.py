@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import jinja2
 from fastapi import FastAPI, Request
@@ -16,9 +16,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..settings import Settings, get_settings
-from ..sources import SOURCES
-from ..store import StoreNotBuilt
-from . import catalog, dumps, lod, sparql
+from . import catalog, dumps, lod, pages, sparql
 from .state import STATIC_DIR, TEMPLATES_DIR, ClientLimiter, StoreView, WebState, get_state
 from .workers import QueryPool
 
@@ -78,6 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pool = QueryPool(settings.store, settings.workers)
         await pool.start()
         state.pool = pool
+        # compute the viewer's per-build data (heatmaps, network layout) before the first visitor asks
+        threading.Thread(target=pages.warm, args=(state,), daemon=True, name="warm-viewer").start()
         try:
             yield
         finally:
@@ -108,31 +108,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(lod.router)
     app.include_router(dumps.router)
     app.include_router(catalog.router)
-    try:
-        from .pages import router as pages_router  # added by the viewer pages
-    except ImportError:
-        pages_router = None
-    if pages_router is not None:
-        app.include_router(pages_router)
-    app.add_api_route("/", home, methods=["GET"], response_class=HTMLResponse,
-                      summary="Home page", tags=["Pages"])
+    app.include_router(pages.router)  # the viewer: home, dashboard, network, questions, editor, entity pages
     app.add_api_route("/docs", api_docs, methods=["GET"], response_class=HTMLResponse,
                       summary="This API's documentation (HTML view of /openapi.json)",
                       tags=["Pages"])
     return app
-
-
-async def home(request: Request) -> Response:
-    state = get_state(request)
-    context: dict[str, Any] = {"settings": state.settings, "sources": SOURCES}
-    try:
-        stats = state.stats()
-        context.update(built=True, stats=stats, total=sum(stats.triples.values()))
-        status = 200
-    except StoreNotBuilt:
-        context.update(built=False)
-        status = 503
-    return state.templates.TemplateResponse(request, "home.html", context, status_code=status)
 
 
 async def api_docs(request: Request) -> Response:

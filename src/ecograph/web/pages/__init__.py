@@ -22,4 +22,25 @@ if isinstance(_pages, dict):
     for _kind in entity.HANDLED:
         _pages.setdefault(_kind, entity.entity_page)
 
-__all__ = ["router"]
+
+
+def warm(state: object) -> None:
+    """Compute what the viewer keeps per generation (snapshot, heatmap counts, network layout).
+
+    Meant to run once in a background thread when the app starts or a build is published, so the
+    first visitor does not pay for it; every page also works without it.
+    """
+    from ...store import StoreNotBuilt
+    from .common import snapshot_for
+
+    try:
+        snapshot_for(state)
+        for region in (dashboard.DEFAULT_REGION, dashboard.RING_REGION):
+            dashboard.saved_counts(state, dashboard.SECTOR_QUERY, "sector", region)
+            dashboard.saved_counts(state, dashboard.MEGATREND_QUERY, "megatrend", region)
+        network.network_for(state)
+    except StoreNotBuilt:
+        pass
+
+
+__all__ = ["router", "warm"]

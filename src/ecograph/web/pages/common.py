@@ -74,10 +74,13 @@ def state_of(request: Request) -> WebState:
     return get_state(request)
 
 
-def snapshot(request: Request) -> Snapshot:
+def snapshot_for(state: WebState) -> Snapshot:
     """The snapshot of the published generation (raises StoreNotBuilt)."""
-    state = get_state(request)
     return state.memoised("viewer-snapshot", lambda store: load_snapshot(store, state.settings.base))  # type: ignore[no-any-return]
+
+
+def snapshot(request: Request) -> Snapshot:
+    return snapshot_for(get_state(request))
 
 
 def memo(request: Request, name: str, build: Callable[[Any], Any]) -> Any:

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse
 from ...queries import QueryError, get_query, plain, run_saved
 from ...store import StoreNotBuilt
 from ...viz import KINDS
-from .common import memo, not_built, page_url, render, snapshot
+from .common import not_built, page_url, render, snapshot
 from .data import Cap, Org, Snapshot, local
 
 router = APIRouter(include_in_schema=False)
@@ -72,9 +72,8 @@ def megatrend_cells(snap: Snapshot, facts: list[tuple[Cap, Org]]) -> dict[tuple[
     return cells
 
 
-def saved_counts(request: Request, name: str, row_var: str, region_key: str) -> dict[tuple[str, str], int] | None:
+def saved_counts(state: Any, name: str, row_var: str, region_key: str) -> dict[tuple[str, str], int] | None:
     """Counts per (row IRI, stage IRI) from a saved question; None when it is not available."""
-    state = request.app.state.ecograph
 
     def build(store: Any) -> dict[tuple[str, str], int] | None:
         try:
@@ -90,7 +89,7 @@ def saved_counts(request: Request, name: str, row_var: str, region_key: str) -> 
             counts[(plain(row), plain(stage))] = int(plain(n) or 0)
         return counts
 
-    return memo(request, f"saved:{name}:{region_key}", build)  # type: ignore[no-any-return]
+    return state.memoised(f"saved:{name}:{region_key}", build)  # type: ignore[no-any-return]
 
 
 def _count_of(counts: dict[tuple[str, str], int] | None, cells: dict[tuple[str, str], dict[str, CellOrg]],
@@ -102,6 +101,7 @@ def _count_of(counts: dict[tuple[str, str], int] | None, cells: dict[tuple[str, 
 
 def build_dashboard(request: Request, snap: Snapshot, region_key: str, cluster_key: str, kind: str,
                     cell: str, lang: str) -> dict[str, Any]:
+    state = request.app.state.ecograph
     region = snap.region_iri(region_key)
     ring_key = RING_REGION if region_key != RING_REGION else ""
     cluster = f"{snap.base}/id/sector/{cluster_key}" if cluster_key else ""
@@ -113,10 +113,10 @@ def build_dashboard(request: Request, snap: Snapshot, region_key: str, cluster_k
     m_cells = megatrend_cells(snap, mt_facts)
     m_ring = megatrend_cells(snap, _facts(snap, snap.region_iri(ring_key), kind, cluster)) if ring_key else {}
     # the saved questions answer the unfiltered matrices
-    s_counts = saved_counts(request, SECTOR_QUERY, "sector", region_key) if not kind else None
-    s_ring_counts = saved_counts(request, SECTOR_QUERY, "sector", ring_key) if ring_key and not kind else None
-    m_counts = saved_counts(request, MEGATREND_QUERY, "megatrend", region_key) if not (kind or cluster) else None
-    m_ring_counts = (saved_counts(request, MEGATREND_QUERY, "megatrend", ring_key)
+    s_counts = saved_counts(state, SECTOR_QUERY, "sector", region_key) if not kind else None
+    s_ring_counts = saved_counts(state, SECTOR_QUERY, "sector", ring_key) if ring_key and not kind else None
+    m_counts = saved_counts(state, MEGATREND_QUERY, "megatrend", region_key) if not (kind or cluster) else None
+    m_ring_counts = (saved_counts(state, MEGATREND_QUERY, "megatrend", ring_key)
                      if ring_key and not (kind or cluster) else None)
 
     def cells_for(kind_: str, row_iri: str, cells: Any, counts: Any, ring_cells: Any, ring_counts: Any,

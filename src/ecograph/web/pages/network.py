@@ -39,8 +39,13 @@ RELATION_NAMES = {"spin_off_of": "spinOffOf", "member_of": "memberOf", "partner_
                   "collaborates_with": "collaboratesWith", "located_in_park": "locatedInPark"}
 
 
+def network_for(state: Any) -> tuple[viz.Graph, viz.Graph, dict[str, tuple[float, float]]]:
+    """(full graph, drawn graph, positions), computed once per generation."""
+    return state.memoised("viewer-network", lambda store: viz.network(store.oxigraph))  # type: ignore[no-any-return]
+
+
 def _network(request: Request) -> tuple[viz.Graph, viz.Graph, dict[str, tuple[float, float]]]:
-    return memo(request, "viewer-network", lambda store: viz.network(store.oxigraph))  # type: ignore[no-any-return]
+    return network_for(request.app.state.ecograph)
 
 
 def network_json(request: Request) -> bytes:

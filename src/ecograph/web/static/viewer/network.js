@@ -45,15 +45,16 @@
     filters.stage = document.getElementById("f-stage").value;
   }
   function nodeVisible(n) {
-    if (!filters.kinds[n.kind]) return false;
-    var inCluster = n.clusters.length === 0 ? filters.clusters[""] :
-      n.clusters.some(function (c) { return filters.clusters[c]; });
+    // a value without a checkbox (not in the schemes) is never hidden
+    if (filters.kinds[n.kind] === false) return false;
+    var inCluster = n.clusters.length === 0 ? filters.clusters[""] !== false :
+      n.clusters.some(function (c) { return filters.clusters[c] !== false; });
     if (!inCluster) return false;
     return !filters.stage || n.stages.indexOf(filters.stage) >= 0;
   }
   readFilters();
   var nodeView = new vis.DataView(nodes, { filter: nodeVisible });
-  var edgeView = new vis.DataView(edges, { filter: function (e) { return !!filters.relations[e.relation]; } });
+  var edgeView = new vis.DataView(edges, { filter: function (e) { return filters.relations[e.relation] !== false; } });
 
   var options = {
     physics: false,

@@ -1,0 +1,42 @@
+"""The heatmap counts (saved questions) and the organisations behind each cell (viewer facts) agree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ecograph.web.pages import dashboard, warm
+from ecograph.web.pages.common import snapshot_for
+
+
+def _state(settings: Any) -> Any:
+    from ecograph.web.app import create_app
+
+    return create_app(settings).state.ecograph
+
+
+def _check(state: Any) -> int:
+    snap = snapshot_for(state)
+    checked = 0
+    for region in (dashboard.DEFAULT_REGION, dashboard.RING_REGION):
+        facts = dashboard._facts(snap, snap.region_iri(region), "", "")
+        for name, row_var, cells in (
+            (dashboard.SECTOR_QUERY, "sector", dashboard.sector_cells(snap, facts)),
+            (dashboard.MEGATREND_QUERY, "megatrend", dashboard.megatrend_cells(snap, facts)),
+        ):
+            counts = dashboard.saved_counts(state, name, row_var, region)
+            assert counts is not None, name
+            for key, n in counts.items():
+                assert len(cells.get(key, {})) == n, (name, region, key)
+                checked += 1
+    return checked
+
+
+def test_counts_agree_on_the_fixture(fixture_settings: Any) -> None:
+    state = _state(fixture_settings)
+    warm(state)
+    assert _check(state) > 0
+
+
+def test_counts_agree_on_the_real_build(real_build: Any) -> None:
+    settings, _ = real_build
+    assert _check(_state(settings)) > 100
