@@ -129,7 +129,7 @@ def time_rdflib(ds: Any, store: ox.Store, q: SavedQuery, cap: float) -> tuple[fl
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--orgs", type=int, default=20000, help="synthetic organisations (default: ~1M triples)")
+    ap.add_argument("--orgs", type=int, default=27000, help="synthetic organisations (default: ~1M triples)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--runs", type=int, default=15, help="timed Oxigraph runs per query")
     ap.add_argument("--rdflib-cap", type=float, default=30.0, help="seconds per rdflib query")

@@ -105,6 +105,7 @@ def _break_copies(settings: Settings, data: Path) -> dict[str, tuple[str, str]]:
         lines[number - 1] = text
         path.write_text("".join(lines), encoding="utf-8")
 
+    # (ROR reads the REFNIS file too, for municipality names; its own file is broken below as well)
     replace_line(dl / "belgif-refnis/refnis2025.nt", 7, "<http://vocab.belgif.be/auth/refnis2025/x> <oops .\n")
     broken["refnis"] = ("refnis2025.nt", ":7:")
     replace_line(dl / "belgif-nacebel/nace2008.nt", 12, "this is not n-triples\n")
@@ -137,7 +138,8 @@ def test_bad_input_is_not_published_and_previous_graph_stays(tmp_path: Path, sha
     statuses = {s.name: s for s in report.sources}
     for name, (file, where) in broken.items():
         assert statuses[name].status == "kept-previous", name
-        assert file in statuses[name].error and where in statuses[name].error, statuses[name].error
+        error = statuses[name].error
+        assert (file in error and where in error) or (name == "ror" and "refnis2025.nt:7:" in error), error
         assert _graph_lines(settings.store, settings.graph(name)) == before[name], name
         assert any(m.startswith(f"[{name}] NOT PUBLISHED") for m in messages)
     # provenance of the kept graphs is the previous one, unchanged
@@ -152,7 +154,8 @@ def test_missing_source_is_named_and_the_rest_is_built(tmp_path: Path, shared_da
     statuses = {s.name: s for s in report.sources}
     assert statuses["ror"].status == "missing"
     assert "ror-data-be-v2.json" in statuses["ror"].error
-    assert all(s.status == "published" for n, s in statuses.items() if n != "ror")
+    assert all(s.status in ("published", "absent") for n, s in statuses.items() if n != "ror")
+    assert statuses["curated"].status == "published"
     assert ox.NamedNode(settings.graph("ror")) not in set(EmbeddedStore(settings.store).oxigraph.named_graphs())
 
 

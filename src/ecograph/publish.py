@@ -263,14 +263,22 @@ def _identity(settings: Settings) -> Any:
 
 
 def _load_ontology(store: ox.Store, settings: Settings, progress: Progress) -> str:
+    """The ontology and the concept schemes, in one graph.
+
+    The ontology has blank nodes (OWL class expressions and lists); they are given canonical
+    labels (RDFC-1.0) so that rebuilding from the same files gives the very same quads.
+    """
     graph = settings.graph("ontology")
     target = ox.NamedNode(graph)
-    store.bulk_load(path=str(ONTOLOGY_DIR / "ecograph.ttl"), format=ox.RdfFormat.TURTLE, to_graph=target)
-    for scheme in sorted((ONTOLOGY_DIR / "schemes").glob("*.ttl")):
-        store.bulk_load(
-            path=str(scheme), format=ox.RdfFormat.TURTLE, base_iri=f"{settings.base}/id/", to_graph=target
-        )
-    progress(f"[ontology] {sum(1 for _ in store.quads_for_pattern(None, None, None, target)):,} triples")
+    dataset = ox.Dataset()
+    files = [(ONTOLOGY_DIR / "ecograph.ttl", None)]
+    files += [(path, f"{settings.base}/id/") for path in sorted((ONTOLOGY_DIR / "schemes").glob("*.ttl"))]
+    for path, base in files:
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base):
+            dataset.add(ox.Quad(quad.subject, quad.predicate, quad.object, target))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    store.extend(dataset)
+    progress(f"[ontology] {len(dataset):,} triples")
     return graph
 
 

@@ -5,12 +5,14 @@ Per source:
 1. the ingester runs and the SHACL gate validates **locally**, in an in-memory Oxigraph store
    that mirrors what the server publishes (the same functions as the embedded build:
    ``publish._publish_source``, so the same statuses, counts, errors and carry-over rules);
-2. the validated triples are uploaded in batches to the staging graph
-   ``<base>/graph/staging/<source>`` (Graph Store Protocol POST, or ``INSERT DATA`` without a
-   graph-store endpoint); no reader sees staging graphs (see ``remote.py``);
-3. **one** SPARQL Update request swaps it in: drop the published graph, move the staging graph
-   to its place, replace the source's provenance record in the metadata graph and register the
-   graph, so a reader sees the old version or the new one, never half of either;
+2. the validated triples are uploaded in batches (Graph Store Protocol POST, or ``INSERT DATA``
+   without a graph-store endpoint) where no reader sees them: straight into the graph's own
+   name the first time (a graph is visible only once registered), otherwise into the staging
+   graphs ``<base>/graph/staging/<source>/add`` and ``…/remove`` that hold the difference with
+   the published version (see :class:`RemotePublisher`);
+3. **one** SPARQL Update request swaps it in: applies the staged difference, replaces the
+   source's provenance record in the metadata graph and registers the graph, so a reader sees
+   the old version or the new one, never half of either;
 4. a source that fails (ingest, gate, or upload: a batch the server refuses) leaves the
    published graph and its provenance exactly as they were, and that version is read back into
    the local mirror so that the later sources and the inference see what readers see.
@@ -241,12 +243,16 @@ def _graph_ntriples(store: ox.Store, graph: str) -> bytes:
 def build(
     settings: Settings,
     *,
-    sources: tuple[Source, ...] = SOURCES,
+    sources: tuple[Source, ...] | None = None,
     progress: Progress = print,
     batch: int = BATCH,
     after_batch: AfterBatch | None = None,
 ) -> BuildReport:
-    """Build every source into the server of ``settings``; see the module docstring."""
+    """Build ``sources`` (default: every source) into the server of ``settings``; see the module docstring.
+
+    ``after_batch(name, n)`` is called after each uploaded batch (progress, tests).
+    """
+    sources = SOURCES if sources is None else sources
     try:
         remote = RemoteStore.from_settings(settings, require_published=False)
     except ServerUnavailable as exc:
@@ -321,3 +327,37 @@ def _build(
     report.seconds = time.perf_counter() - started
     progress(f"published on {settings.sparql_query}: {report.triples:,} triples in {report.seconds:.1f} s")
     return report
+
+
+def push(store: Any, settings: Settings, *, progress: Progress = print, batch: int = BATCH) -> int:
+    """Publish an already built and validated embedded generation to the server of ``settings``.
+
+    Each graph goes through the same staging and one-request swap as in :func:`build`, with its
+    provenance record from the generation's metadata graph; graphs the server published but the
+    generation lacks are withdrawn. For a regional office that builds on one machine and serves
+    from a shared server. Returns the number of triples published.
+    """
+    remote = RemoteStore.from_settings(settings, require_published=False)
+    try:
+        previous = list(remote.published)
+        pub = RemotePublisher(remote, settings, batch=batch, progress=progress)
+        meta = settings.graph("meta")
+        graphs = store.graphs()
+        for graph in graphs:
+            if graph == meta:
+                continue
+            name = graph.rsplit("/", 1)[-1]
+            prov = [q.triple for q in store.oxigraph.quads_for_pattern(ox.NamedNode(graph), None, None,
+                                                                      ox.NamedNode(meta))]
+            data = store.oxigraph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+            t0 = time.perf_counter()
+            pub.publish_graph(name, graph, data,
+                              ox.serialize(prov, format=ox.RdfFormat.N_TRIPLES).decode() if prov else None)
+            progress(f"[{name}] pushed ({time.perf_counter() - t0:.1f} s)")
+        pub.finish(list(graphs) if meta in graphs else [*graphs, meta], previous)
+        remote.refresh()
+        return len(remote)
+    except ServerUnavailable as exc:
+        raise BuildError(f"the server went away during the push; what was published before is kept: {exc}") from None
+    finally:
+        remote.close()

@@ -47,6 +47,7 @@ from .settings import Settings
 from .store import StoreNotBuilt
 
 REGISTRY = "registry"
+NOTHING = "none"  # never written: stands for an empty list of graphs
 STAGING = "staging"
 NT_MEDIA = "application/n-triples"
 # N-Triples is a subset of Turtle; servers that do not know the N-Triples media type (older
@@ -340,6 +341,13 @@ class RemoteStore:
             default_graph = self.published
         if named_graphs is None and default_graph is not None:
             named_graphs = self.published  # never the server's own list: it has the staging graphs
+        # The protocol cannot say "no graphs" (no parameter means "the server's dataset"), so an
+        # empty list is sent as a graph that is never written.
+        empty = [f"{self.base}/graph/{NOTHING}"]
+        if default_graph is not None and not default_graph:
+            default_graph = empty
+        if named_graphs is not None and not named_graphs:
+            named_graphs = empty
         form = query_form(text)
         body, media = self._send_query(text, form, default_graph, named_graphs)
         if form in ("SELECT", "ASK"):
@@ -521,6 +529,19 @@ class _OxigraphFacade:
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
         return iter(ox.NamedNode(g) for g in self.remote.published)
+
+    def contains_named_graph(self, graph: ox.NamedNode) -> bool:
+        return graph.value in self.remote.published
+
+    def quads_for_pattern(self, subject: Any, predicate: Any, object: Any,  # noqa: A002 - pyoxigraph's name
+                          graph_name: Any = None) -> Iterator[ox.Quad]:
+        """The published quads matching a pattern (one SELECT; ``None`` matches anything)."""
+        bound = {name: term for name, term in (("s", subject), ("p", predicate), ("o", object), ("g", graph_name))
+                 if term is not None}
+        if isinstance(bound.get("g"), ox.DefaultGraph):
+            return iter(())  # nothing of ours is in the default graph
+        rows = self.remote.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", substitutions=bound)
+        return iter([ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows])
 
     def __len__(self) -> int:
         return len(self.remote)
