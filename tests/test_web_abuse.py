@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import random
 import socket
 import threading
@@ -275,4 +276,6 @@ def test_overloaded_pool_answers_overloaded(tmp_path: Path) -> None:
         finally:
             await pool.close()
 
-    asyncio.run(scenario())
+    # in a thread of its own: a session-wide Playwright (sync API) may hold this thread's event loop
+    with concurrent.futures.ThreadPoolExecutor(1) as executor:
+        executor.submit(asyncio.run, scenario()).result()
