@@ -190,3 +190,14 @@ def test_virtuoso_build_and_rebuild(tmp_path_factory: pytest.TempPathFactory, sh
                           ox.QueryTriples)
     finally:
         srv.stop()
+
+
+def test_pattern_lookups_for_linked_data_pages(settings: Settings) -> None:
+    remote = RemoteStore.from_settings(settings)
+    megatrend = next(iter(remote.query(
+        "SELECT ?m WHERE { ?m a <https://w3id.org/ecograph/ontology#Megatrend> } LIMIT 1")))["m"]
+    quads = list(remote.oxigraph.quads_for_pattern(megatrend, None, None))
+    assert quads and all(q.subject == megatrend for q in quads)
+    assert {q.graph_name.value for q in quads} <= set(remote.published)
+    label = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+    assert all(q.predicate == label for q in remote.oxigraph.quads_for_pattern(megatrend, label, None))
