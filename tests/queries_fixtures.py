@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ecograph.cube import materialise
+
 BASE = "http://ecograph.test"
 FIXTURES = Path(__file__).parent / "data" / "queries"
 VARIANTS = ("plain", "inferred", "duplicated")
@@ -34,7 +36,8 @@ WHERE {{ GRAPH <{BASE}/graph/curated> {{ ?s ?p ?o }} }}
 
 def fixture_store(variant: str = "plain", files: tuple[str, ...] = ("base.trig", "region.trig")) -> ox.Store:
     """The fixture graphs; ``inferred`` adds a materialised inference graph like the build's,
-    ``duplicated`` repeats the curated graph in a second graph (the union keeps duplicates)."""
+    ``duplicated`` repeats the curated graph in a second graph (the union keeps duplicates).
+    Every variant gets the coverage cube (``<BASE>/graph/cube``) that the dashboard questions read."""
     store = ox.Store()
     for name in files:
         store.load(path=str(FIXTURES / name), format=ox.RdfFormat.TRIG)
@@ -42,6 +45,9 @@ def fixture_store(variant: str = "plain", files: tuple[str, ...] = ("base.trig",
         store.update(_INFER)
     elif variant == "duplicated":
         store.update(_DUPLICATE)
+    # the coverage cube, as the build materialises it over the published graphs
+    cube = materialise(store, BASE, list(store.named_graphs()))
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(f"{BASE}/graph/cube")) for t in cube)
     return store
 
 

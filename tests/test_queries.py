@@ -183,7 +183,7 @@ def test_type_checked_through_the_class_hierarchy(store: ox.Store) -> None:
 
 def test_raw_sparql_over_all_graphs(store: ox.Store) -> None:
     r = run_sparql(store, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", base=BASE)
-    assert r.values() == [(6,)]
+    assert r.values() == [(7,)]  # the fixture graphs and the coverage cube
     label = "<http://www.w3.org/2000/01/rdf-schema#label>"
     r = run_sparql(store, f"SELECT ?x WHERE {{ <id/org/univ> {label} ?x }}", base=BASE)
     assert r.values() == [("Univ Leuven",)]

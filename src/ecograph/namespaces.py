@@ -50,6 +50,7 @@ ECO = _Namespace(
     spinOffOf hasSpinOff partnerOf acquiredBy acquired fundedBy funds collaboratesWith
     locatedInPark hostsOrganisation year weight
     checksum rowsRead rowsRejected
+    refSector refStage refMegatrend organisationCount soleOrganisation
     """,
 )
 

@@ -8,7 +8,8 @@ The publishing protocol, per source:
 3. a source that is missing, malformed or does not conform is not published: its graph is
    removed from the next generation and the previously published version of that graph (with
    its provenance record) is carried over unchanged;
-4. inference is materialised into ``<base>/graph/inferred`` and provenance into ``<base>/graph/meta``;
+4. inference is materialised into ``<base>/graph/inferred``, the coverage counts (an RDF Data Cube,
+   ``cube.py``) into ``<base>/graph/cube`` and provenance into ``<base>/graph/meta``;
 5. the next generation becomes current in one atomic rename (see ``store.py``).
 """
 
@@ -27,6 +28,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import nt
+from .cube import materialise
 from .fetch import read_sidecar
 from .ingest.base import IngestContext, IngestError
 from .namespaces import DCTERMS, ECO, PROV, RDF, VOID, XSD
@@ -235,6 +237,15 @@ def _build(
             to_graph=ox.NamedNode(settings.graph("inferred")),
         )
         progress(f"[inferred] {len(inferred):,} triples ({time.perf_counter() - t0:.1f} s)")
+        progress("[cube] materialising the coverage counts …")
+        t0 = time.perf_counter()
+        cube = materialise(store, settings.base, [ox.NamedNode(g) for g in (*published, settings.graph("inferred"))])
+        store.bulk_load(
+            ox.serialize(cube, format=ox.RdfFormat.N_TRIPLES),
+            format=ox.RdfFormat.N_TRIPLES,
+            to_graph=ox.NamedNode(settings.graph("cube")),
+        )
+        progress(f"[cube] {len(cube):,} triples ({time.perf_counter() - t0:.1f} s)")
         store.bulk_load(
             "".join(meta_parts), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(settings.graph("meta"))
         )
@@ -323,6 +334,7 @@ def _publish_source(
                 raise err
         rep.triples, rep.rows_read, rep.rows_rejected = reader.count, ctx.rows_read, ctx.rows_rejected
         if not rep.error:
+            progress(f"[{source.name}] {rep.triples:,} triples read in {time.perf_counter() - t0:.1f} s; validating …")
             verdict = gate.check(store, graph, published, ontology=settings.graph("ontology"))
             if verdict.conforms:
                 rep.status = "published"

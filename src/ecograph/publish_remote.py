@@ -34,6 +34,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .cube import materialise
 from .namespaces import DCTERMS, VOID
 from .publish import (
     ONTOLOGY_DIR,
@@ -320,7 +321,17 @@ def _build(
     pub.publish_graph("inferred", inferred_graph, ox.serialize(inferred, format=ox.RdfFormat.N_TRIPLES))
     progress(f"[inferred] {len(inferred):,} triples ({time.perf_counter() - t0:.1f} s)")
 
-    final = [*published, inferred_graph, settings.graph("meta")]
+    # the coverage cube, as in the embedded build; the inferred triples are not in the local
+    # staging store, but the cube's counting does not need them (eco:organisation is stated
+    # and the sector closure is taken with skos:broader*)
+    progress("[cube] materialising the coverage counts …")
+    t0 = time.perf_counter()
+    cube_graph = settings.graph("cube")
+    cube = materialise(local, settings.base, [ox.NamedNode(g) for g in published])
+    pub.publish_graph("cube", cube_graph, ox.serialize(cube, format=ox.RdfFormat.N_TRIPLES))
+    progress(f"[cube] {len(cube):,} triples ({time.perf_counter() - t0:.1f} s)")
+
+    final = [*published, inferred_graph, cube_graph, settings.graph("meta")]
     pub.finish(final, previous_graphs)
     remote.refresh()
     report.triples = len(remote)

@@ -74,7 +74,7 @@ def graph_licence(graph: str, base: str) -> str:
     for source in SOURCES:
         if graph == f"{base}/graph/{source.name}":
             return source.licence
-    return CC_BY if name in ("ontology", "inferred", "meta") else ""
+    return CC_BY if name in ("ontology", "inferred", "cube", "meta") else ""
 
 
 def _write(path: Path, items: list[Any], fmt: ox.RdfFormat) -> tuple[int, str]:

@@ -108,6 +108,7 @@ def source_of_graph(graph: str, base: str) -> dict[str, str]:
             return {"name": name, "title": source.title, "licence": source.licence,
                     "licence_label": source.licence_label, "page": source.page}
     titles = {"inferred": "inferred by reasoning over the other graphs",
+              "cube": "coverage counts per sector or megatrend, stage and municipality (RDF Data Cube)",
               "ontology": "the ecograph ontology and concept schemes",
               "meta": "provenance records"}
     return {"name": name, "title": titles.get(name, name), "licence": "", "licence_label": "",
