@@ -335,6 +335,7 @@ def _publish_source(
         rep.triples, rep.rows_read, rep.rows_rejected = reader.count, ctx.rows_read, ctx.rows_rejected
         if not rep.error:
             progress(f"[{source.name}] {rep.triples:,} triples read in {time.perf_counter() - t0:.1f} s; validating …")
+            store.optimize()  # compacts the fresh bulk-loaded files: the gate's queries run ~2× faster
             verdict = gate.check(store, graph, published, ontology=settings.graph("ontology"))
             if verdict.conforms:
                 rep.status = "published"
