@@ -50,6 +50,8 @@ ECO = _Namespace(
     spinOffOf hasSpinOff partnerOf acquiredBy acquired fundedBy funds collaboratesWith
     locatedInPark hostsOrganisation year weight
     checksum rowsRead rowsRejected
+    matchEvidence legalForm legalStatus startDate mainActivity participatesIn ecContribution totalCost
+    activityType frameworkProgramme
     refSector refStage refMegatrend organisationCount soleOrganisation
     """,
 )

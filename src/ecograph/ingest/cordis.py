@@ -69,11 +69,11 @@ EURIO_ROLE_OF = EURIO + "isRoleOf"
 EURIO_ROLE_LABEL = EURIO + "roleLabel"
 DCTERMS_SUBJECT = DCTERMS.base + "subject"
 # Terms not (yet) in namespaces.ECO; see the report to the lead.
-ECO_PARTICIPATES_IN = ECO.base + "participatesIn"
-ECO_EC_CONTRIBUTION = ECO.base + "ecContribution"
-ECO_TOTAL_COST = ECO.base + "totalCost"
-ECO_ACTIVITY_TYPE = ECO.base + "activityType"
-ECO_FRAMEWORK = ECO.base + "frameworkProgramme"
+ECO_PARTICIPATES_IN = ECO.participatesIn
+ECO_EC_CONTRIBUTION = ECO.ecContribution
+ECO_TOTAL_COST = ECO.totalCost
+ECO_ACTIVITY_TYPE = ECO.activityType
+ECO_FRAMEWORK = ECO.frameworkProgramme
 
 PROJECT_COLUMNS = ("id", "acronym", "status", "title", "startDate", "endDate", "totalCost",
                    "ecMaxContribution", "frameworkProgramme")

@@ -53,11 +53,11 @@ from .identity import Identity, normalise_name
 from .refnis import csv_records, load_refnis, lookup_municipality, municipality_names
 
 # Terms not (yet) in namespaces.ECO / ORG; see the report to the lead.
-ECO_MATCH_EVIDENCE = ECO.base + "matchEvidence"
-ECO_LEGAL_FORM = ECO.base + "legalForm"
-ECO_LEGAL_STATUS = ECO.base + "legalStatus"
-ECO_START_DATE = ECO.base + "startDate"
-ECO_MAIN_ACTIVITY = ECO.base + "mainActivity"
+ECO_MATCH_EVIDENCE = ECO.matchEvidence
+ECO_LEGAL_FORM = ECO.legalForm
+ECO_LEGAL_STATUS = ECO.legalStatus
+ECO_START_DATE = ECO.startDate
+ECO_MAIN_ACTIVITY = ECO.mainActivity
 ORG_SITE_OF = ORG.base + "siteOf"
 ORG_HAS_SITE = ORG.base + "hasSite"
 
