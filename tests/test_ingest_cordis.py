@@ -303,6 +303,36 @@ def test_build_publishes_the_new_sources(tmp_path: Path) -> None:
         <https://w3id.org/ecograph/ontology#collaboratesWith> <{settings.base}/id/org/cordis-999900003> }}""")
     assert bool(ask)
 
+    # KU Leuven is in the curated data, ROR, KBO, CORDIS and Wikidata: one node with every identifier
+    kul = f"<{settings.base}/id/org/ku_leuven>"
+    [row] = list(store.query(f"""PREFIX eco: <https://w3id.org/ecograph/ontology#>
+        SELECT (COUNT(DISTINCT ?kind) AS ?kinds) ?ror ?qid ?kbo ?project WHERE {{
+          {kul} a ?kind ; eco:ror ?ror ; eco:wikidata ?qid ; eco:kboNumber ?kbo ; eco:participatesIn ?project .
+          FILTER(STRSTARTS(STR(?kind), "https://w3id.org/ecograph/ontology#")) }}
+        GROUP BY ?ror ?qid ?kbo ?project LIMIT 1"""))
+    assert row["ror"].value == "https://ror.org/05f950310"
+    assert row["kbo"].value == "0200.000.001"
+    assert int(row["kinds"].value) == 2  # eco:University and its superclass eco:KnowledgeInstitution
+    same = store.query("SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o <https://w3id.org/ecograph/ontology#ror> "
+                       "<https://ror.org/05f950310> }")
+    assert int(next(same)["n"].value) == 1
+
+    # the saved questions pick the new data up without change: more research in the region, more ties
+    from ecograph.queries import run_saved
+
+    def research(at: EmbeddedStore) -> int:
+        result = run_saved(at.oxigraph, "value-chain-coverage", {}, base=settings.base)
+        return sum(int(r["organisations"].value) for r in result.records()
+                   if r["stage"].value.endswith("/stage/research"))
+
+    plain = make_settings(tmp_path / "plain")
+    mirror_downloads(plain, SHARED)
+    build(plain, progress=quiet)
+    before_store, after_store = EmbeddedStore(plain.store), EmbeddedStore(settings.store)
+    assert research(after_store) > research(before_store) > 0
+    ties = "SELECT (COUNT(*) AS ?n) WHERE { ?a <https://w3id.org/ecograph/ontology#collaboratesWith> ?b }"
+    assert int(next(after_store.query(ties))["n"].value) > int(next(before_store.query(ties))["n"].value)
+
     # a malformed KBO extract: not published, the previous KBO graph is kept; the rest is rebuilt
     before = sorted(str(q) for q in store.quads(settings.graph("kbo")))
     write_kbo_zip(paths["kbo"]["zip"], replace={"activity.csv": '"EntityNumber","ActivityGroup"\n'})
