@@ -80,7 +80,7 @@ def test_build_publishes_sources_with_provenance(settings: Settings) -> None:
     assert [(s.name, s.status) for s in report.sources] == [("refnis", "published"), ("megatrends", "published")]
     remote = RemoteStore.from_settings(settings)
     assert remote.graphs() == sorted(settings.graph(n) for n in
-                                     ("ontology", "refnis", "megatrends", "inferred", "meta"))
+                                     ("ontology", "refnis", "megatrends", "inferred", "cube", "meta"))
     assert len(remote) == report.triples
     assert visible_megatrends(remote) == 14
     prov = list(remote.query(f"SELECT ?n WHERE {{ GRAPH <{settings.graph('meta')}> {{"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ecograph.cube import materialise
 from ecograph.store import new_generation, publish_generation
 
 XSS_IMG = "<img src=x onerror=alert(1)>"
@@ -38,6 +39,10 @@ def build_fixture_store(root: Path, base: str) -> None:
     generation = new_generation(root)
     store = ox.Store(str(generation))
     store.load(fixture_trig().encode(), format=ox.RdfFormat.TRIG, base_iri=base + "/")
+    # the coverage cube, as the build materialises it over the published graphs
+    graphs = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+    cube = materialise(store, base, graphs)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(f"{base}/graph/cube")) for t in cube)
     store.flush()
     del store
     publish_generation(root, generation)
