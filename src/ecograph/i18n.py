@@ -21,6 +21,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.network": {"en": "Network", "nl": "Netwerk"},
     "nav.questions": {"en": "Saved questions", "nl": "Bewaarde vragen"},
     "nav.editor": {"en": "SPARQL editor", "nl": "SPARQL-editor"},
+    "nav.ontology": {"en": "Ontology", "nl": "Ontologie"},
     "nav.skip": {"en": "Skip to content", "nl": "Naar de inhoud"},
     "nav.language": {"en": "Language", "nl": "Taal"},
     "footer.licence": {"en": "Data licence", "nl": "Licentie van de data"},
