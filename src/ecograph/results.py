@@ -130,7 +130,8 @@ def to_tsv(result: Result) -> str:
     return "\n".join(out) + "\n"
 
 
-def _json_term(term: Term) -> dict[str, Any]:
+def json_term(term: Term) -> dict[str, Any]:
+    """One RDF term in the SPARQL 1.1 Query Results JSON format (RDF-star triples included)."""
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
@@ -146,9 +147,9 @@ def _json_term(term: Term) -> dict[str, Any]:
         return {
             "type": "triple",
             "value": {
-                "subject": _json_term(term.subject),
-                "predicate": _json_term(term.predicate),
-                "object": _json_term(term.object),
+                "subject": json_term(term.subject),
+                "predicate": json_term(term.predicate),
+                "object": json_term(term.object),
             },
         }
     raise TypeError(f"not an RDF term: {term!r}")
@@ -166,7 +167,7 @@ def to_json(result: Result) -> str:
         else:
             variables, rows = result.variables, result.rows
         bindings = [
-            {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows
+            {v: json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows
         ]
         doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"

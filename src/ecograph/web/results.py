@@ -16,6 +16,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from ..results import json_term
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -44,30 +46,6 @@ def capped(items: Iterable[Any], max_rows: int) -> tuple[list[Any], bool]:
 
 
 # --- SELECT ----------------------------------------------------------------------------------------
-
-
-def _json_term(term: Any) -> dict[str, Any]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):
-        return {
-            "type": "triple",
-            "value": {
-                "subject": _json_term(term.subject),
-                "predicate": _json_term(term.predicate),
-                "object": _json_term(term.object),
-            },
-        }
-    raise TypeError(f"unexpected term {term!r}")
 
 
 def _xml_term(term: Any) -> str:
@@ -112,7 +90,7 @@ def write_solutions(variables: list[str], rows: Iterator[Any] | list[Any], fmt: 
     """A SELECT result in one of the four SPARQL results formats."""
     if fmt == "json":
         bindings = [
-            {v: _json_term(t) for v in variables if (t := row[v]) is not None} for row in rows
+            {v: json_term(t) for v in variables if (t := row[v]) is not None} for row in rows
         ]
         doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
         return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()

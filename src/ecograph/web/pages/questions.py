@@ -9,9 +9,6 @@ SPARQL JSON results from the same address with ``.csv`` / ``.json``.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,6 +16,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ... import results
 from ...queries import QueryError, Result, SavedQuery, get_query, load_catalogue, plain, run_saved
 from ...store import StoreNotBuilt
 from .common import language, not_built, not_found, render, snapshot
@@ -167,39 +165,8 @@ def _download_answer(request: Request, name: str, fmt: str) -> Response:
     except StoreNotBuilt as exc:
         return Response(f"{exc}\n", status_code=503, media_type="text/plain; charset=utf-8")
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        if result.kind == "ask":
-            writer.writerow(["boolean"])
-            writer.writerow(["true" if result.boolean else "false"])
-        else:
-            writer.writerow(result.variables)
-            for row in result.rows:
-                writer.writerow(["" if t is None else (t.value if isinstance(t, (ox.NamedNode, ox.Literal)) else str(t))
-                                 for t in row])
-        return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
-    if result.kind == "ask":
-        body: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
-    else:
-        bindings = [{v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
-                    for row in result.rows]
-        body = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
-    return Response(json.dumps(body, ensure_ascii=False), media_type="application/sparql-results+json",
-                    headers=headers)
-
-
-def _json_term(term: Any) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "bnode", "value": str(term)}
+    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/sparql-results+json"
+    return Response(results.render(result, fmt), media_type=media, headers=headers)
 
 
 @router.get("/questions/{name}.csv")
