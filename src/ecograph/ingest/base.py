@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from .identity import Identity
@@ -47,3 +49,48 @@ class IngestContext:
             return self.files[name]
         except KeyError:
             raise IngestError(name, None, "input file not provided") from None
+
+
+def csv_rows(
+    text: TextIO, where: Path | str, columns: Iterable[str], delimiter: str = ","
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of a CSV text with a header, each with the physical line where it starts.
+
+    The header must hold every name of ``columns`` (more columns are allowed) and no name twice;
+    each row must have as many fields as the header; empty lines are skipped. The line number is
+    the line where the row starts, also for rows with quoted line breaks. Errors name ``where``.
+    """
+    wanted = list(columns)
+    reader = csv.reader(text, delimiter=delimiter, quotechar='"', strict=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise IngestError(where, 1, "empty file, expected a header row")
+        missing = [c for c in wanted if c not in header]
+        if missing:
+            hint = "" if delimiter == "," else f" (separator '{delimiter}')"
+            raise IngestError(where, 1, f"header lacks column(s) {', '.join(missing)}{hint}")
+        if len(set(header)) != len(header):
+            raise IngestError(where, 1, "duplicate column names in the header")
+        start = reader.line_num + 1
+        for row in reader:
+            line, start = start, reader.line_num + 1
+            if not row:
+                continue
+            if len(row) != len(header):
+                raise IngestError(where, line, f"expected {len(header)} fields, found {len(row)}")
+            yield line, {name: value.strip() for name, value in zip(header, row, strict=True)}
+    except csv.Error as exc:
+        raise IngestError(where, reader.line_num, f"invalid CSV: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise IngestError(where, None, f"not UTF-8: {exc.reason}") from None
+
+
+def csv_records(path: Path, columns: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of a comma-separated UTF-8 CSV file (see ``csv_rows``)."""
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise IngestError(path, None, f"cannot open: {exc.strerror}") from None
+    with handle:
+        yield from csv_rows(handle, path, columns)

@@ -35,7 +35,6 @@ research-stage capability in each sector that their projects' EuroSciVoc fields 
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
@@ -47,11 +46,10 @@ from pathlib import Path
 from ..namespaces import DCTERMS, ECO, RDF, RDFS, SCHEMA, WGS, XSD
 from ..nt import TermError, Triple, iri, lit
 from ..schemes import load_sectors
-from .base import IngestContext, IngestError
+from .base import IngestContext, IngestError, csv_records, csv_rows
 from .curated import REL_COLUMNS
 from .identity import Identity, normalise_name
 from .kbo import ECO_MATCH_EVIDENCE, curated_capabilities
-from .refnis import csv_records
 
 REGION_NUTS = "BE24"
 MAPPING_FILE = "euroscivoc_sectors.csv"
@@ -116,29 +114,10 @@ def _members(path: Path) -> tuple[zipfile.ZipFile, dict[str, str]]:
 def cordis_rows(
     zf: zipfile.ZipFile, member: str, where: str, columns: tuple[str, ...]
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """(start line, row) of a CORDIS CSV; the header must hold ``columns`` (more are allowed)."""
+    """(start line, row) of a CORDIS CSV (``;``-separated); the header must hold ``columns``."""
     with zf.open(member) as raw:
         text = io.TextIOWrapper(io.BufferedReader(raw, 1 << 20), encoding="utf-8-sig", newline="")
-        reader = csv.reader(text, delimiter=";", quotechar='"', strict=True)
-        try:
-            header = next(reader, None)
-            if header is None:
-                raise IngestError(where, 1, "empty file, expected a header row")
-            missing = [c for c in columns if c not in header]
-            if missing:
-                raise IngestError(where, 1, f"header lacks column(s) {', '.join(missing)} (separator ';')")
-            start = reader.line_num + 1
-            for cells in reader:
-                line, start = start, reader.line_num + 1
-                if not cells:
-                    continue
-                if len(cells) != len(header):
-                    raise IngestError(where, line, f"{len(cells)} fields instead of {len(header)}")
-                yield line, {c: v.strip() for c, v in zip(header, cells, strict=True)}
-        except csv.Error as exc:
-            raise IngestError(where, reader.line_num, f"CSV syntax: {exc}") from None
-        except UnicodeDecodeError as exc:
-            raise IngestError(where, None, f"not UTF-8: {exc.reason}") from None
+        yield from csv_rows(text, where, columns, delimiter=";")
 
 
 def decimal(value: str) -> str:

@@ -13,8 +13,7 @@ from collections.abc import Iterator
 
 from ..namespaces import RDF, SKOS
 from ..nt import Triple, iri, lit
-from .base import IngestContext, IngestError
-from .refnis import csv_records
+from .base import IngestContext, IngestError, csv_records
 
 COLUMNS = ("code_path", "node_id", "level", "label_en", "parent_code_path")
 _PATH = re.compile(r"^(?:/[0-9]+)+$")

@@ -48,9 +48,9 @@ from pathlib import Path
 from ..namespaces import DCTERMS, ECO, ORG, RDF, RDFS, SCHEMA, XSD
 from ..nt import Triple, iri, lit
 from ..schemes import cluster_keys, load_sectors, sectors_for_nace
-from .base import IngestContext, IngestError
+from .base import IngestContext, IngestError, csv_records
 from .identity import Identity, normalise_name
-from .refnis import csv_records, load_refnis, lookup_municipality, municipality_names
+from .refnis import load_refnis, lookup_municipality, municipality_names
 
 # Terms not (yet) in namespaces.ECO / ORG; see the report to the lead.
 ECO_MATCH_EVIDENCE = ECO.matchEvidence

@@ -13,8 +13,7 @@ from collections.abc import Iterator
 
 from ..namespaces import ECO, RDF, RDFS, SKOS
 from ..nt import TermError, Triple, iri, lit
-from .base import IngestContext, IngestError
-from .refnis import csv_records
+from .base import IngestContext, IngestError, csv_records
 
 MEGATREND_COLUMNS = ("megatrend_id", "title", "former_title", "source_url", "page_last_updated_seen",
                      "summary_paraphrased")

@@ -25,10 +25,9 @@ this package (line-exact validation of the two line formats).
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +35,7 @@ import pyoxigraph as ox
 
 from ..namespaces import ECO, RDF, RDFS, SCHEMA, SKOS, XSD
 from ..nt import Triple, iri, lit
-from .base import IngestContext, IngestError
+from .base import IngestContext, IngestError, csv_records
 
 # schema:endDate is not (yet) a term of namespaces.SCHEMA; see the report to the lead.
 SCHEMA_END_DATE = SCHEMA.base + "endDate"
@@ -83,43 +82,6 @@ def ntriples_lines(path: Path) -> Iterator[tuple[int, ox.Triple]]:
             if len(quads) != 1:
                 raise IngestError(path, lineno, f"expected one triple on the line, found {len(quads)}")
             yield lineno, quads[0].triple
-
-
-def csv_records(path: Path, columns: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """The rows of a comma-separated UTF-8 CSV with a header, each with its physical line number.
-
-    The header must hold every name of ``columns`` (more columns are allowed); each row must have
-    as many fields as the header. The line number is the line where the row starts, also for
-    rows with quoted line breaks.
-    """
-    wanted = list(columns)
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise IngestError(path, None, f"cannot open: {exc.strerror}") from None
-    with handle:
-        reader = csv.reader(handle, strict=True)
-        try:
-            header = next(reader, None)
-            if header is None:
-                raise IngestError(path, 1, "empty file, expected a header row")
-            missing = [c for c in wanted if c not in header]
-            if missing:
-                raise IngestError(path, 1, f"header lacks column(s) {', '.join(missing)}")
-            if len(set(header)) != len(header):
-                raise IngestError(path, 1, "duplicate column names in the header")
-            start = reader.line_num + 1
-            for row in reader:
-                line, start = start, reader.line_num + 1
-                if not row or (len(row) == 1 and not row[0].strip()):
-                    continue
-                if len(row) != len(header):
-                    raise IngestError(path, line, f"expected {len(header)} fields, found {len(row)}")
-                yield line, {name: value.strip() for name, value in zip(header, row, strict=True)}
-        except csv.Error as exc:
-            raise IngestError(path, reader.line_num, f"invalid CSV: {exc}") from None
-        except UnicodeDecodeError as exc:
-            raise IngestError(path, None, f"not UTF-8: {exc.reason}") from None
 
 
 # ----------------------------------------------------------------------------------------------

@@ -35,10 +35,10 @@ from SPARQLWrapper.SPARQLExceptions import EndPointInternalError
 
 from ..namespaces import DCTERMS, ECO, RDF, RDFS, SCHEMA, WGS, XSD
 from ..nt import TermError, Triple, iri, lit
-from .base import IngestContext, IngestError
+from .base import IngestContext, IngestError, csv_records
 from .identity import WIKIDATA_ENTITY, normalise_ror, split_list
 from .kbo import ECO_MATCH_EVIDENCE, ENTERPRISE_NUMBER
-from .refnis import csv_records, load_refnis
+from .refnis import load_refnis
 
 ENDPOINT = "https://query.wikidata.org/sparql"
 QUERY_FILE = Path(__file__).resolve().parents[3] / "queries" / "wikidata" / "organisations.rq"
