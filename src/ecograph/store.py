@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -109,13 +109,6 @@ def run_query(
     if substitutions:
         kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
     return store.query(sparql, base_iri=base_iri, **kwargs)
-
-
-def memory_store(quads: Iterable[ox.Quad] = ()) -> ox.Store:
-    """An in-memory Oxigraph store (tests and fixtures)."""
-    store = ox.Store()
-    store.extend(quads)
-    return store
 
 
 # --- generations -------------------------------------------------------------------------------

@@ -48,8 +48,12 @@ class ShaclGate:
         self.pyshacl_max = pyshacl_max
         self._compiled: list[tuple[Target, Check]] | None = None
 
-    def check(self, store: ox.Store, graph: str, context: list[str], ontology: str | None = None) -> Verdict:
-        size = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+    def check(
+        self, store: ox.Store, graph: str, context: list[str], ontology: str | None = None, size: int | None = None
+    ) -> Verdict:
+        """Validate ``graph``; ``size`` is its number of triples when the caller knows it already."""
+        if size is None:
+            size = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
         if size > self.pyshacl_max:
             return self.check_sparql(store, graph, context, ontology)
         return self.check_pyshacl(store, graph, context, ontology)
