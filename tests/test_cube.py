@@ -102,14 +102,19 @@ def test_cube_is_deterministic_and_has_no_blank_nodes(store: ox.Store) -> None:
     assert f"{BASE}/id/observation/megatrend-stage/mt01.research.24062" in obs
     qb = "http://purl.org/linked-data/cube#"
     datasets = {t.subject.value for t in first if t.object == ox.NamedNode(qb + "DataSet")}
-    assert datasets == {f"{BASE}/id/dataset/coverage", f"{BASE}/id/dataset/megatrend-coverage"}
+    assert datasets == {f"{BASE}/id/dataset/{n}" for n in (
+        "coverage", "megatrend-coverage", "data-gaps", "cluster-bridges", "triple-helix", "company-coverage",
+        "research-ties")}
 
 
 def test_sole_organisation_names_the_one_organisation(store: ox.Store) -> None:
     """A cell of one organisation names it; the single-points-of-failure question reads it."""
     rows = store.query(
         PREFIXES
-        + """SELECT ?obs ?n ?org WHERE { ?obs eco:organisationCount ?n OPTIONAL { ?obs eco:soleOrganisation ?org } }""",
+        + """SELECT ?obs ?n ?org WHERE {
+            VALUES ?dataset { <id/dataset/coverage> <id/dataset/megatrend-coverage> }
+            ?obs qb:dataSet ?dataset ; eco:organisationCount ?n OPTIONAL { ?obs eco:soleOrganisation ?org } }""",
+        base_iri=BASE + "/",
         use_default_graph_as_union=True,
     )
     named = {r["obs"].value: (int(r["n"].value), r["org"]) for r in rows}

@@ -17,8 +17,8 @@ normalisations, each applied to every backend:
   space-separated IRIs is compared as the sorted list;
 * numbers: compared by value, whatever the numeric datatype (Virtuoso may type a computed number
   differently, e.g. ``xsd:int`` for ``xsd:integer``), rounded to 9 digits for decimals;
-* booleans as 1/0: Virtuoso has no boolean SQL type and returns ``!BOUND(?x)`` and other
-  boolean expressions as ``xsd:integer`` 1/0 (``data-coverage``).
+* booleans as 1/0: Virtuoso has no boolean SQL type and may return a boolean as
+  ``xsd:integer`` 1/0.
 
 Virtuoso's known deviations are listed in ``VIRTUOSO_DEVIATIONS``, each with the outcome it has
 and why; the test checks that each still has exactly that outcome (so a fixed server, or a
@@ -53,16 +53,7 @@ except ImportError:  # tests/ is not a package
 CATALOGUE = load_catalogue()
 VIRTUOSO_QUERY_TIMEOUT = 20.0
 
-_TRANSITIVE = ("error", "transitive start not given")
-_OPTIONAL_PATH = ("differs", "")
 VIRTUOSO_DEVIATIONS: dict[str, tuple[tuple[str, str], str]] = {
-    "bridge-pairs": (_TRANSITIVE, "Virtuoso evaluates a `p*` / `p+` property path only when one end is bound "
-                                  "(here `?sector skos:broader* ?cluster` inside a sub-select with both ends free)"),
-    "cross-cluster-bridges": (_TRANSITIVE, "the same unbound-ends property path as bridge-pairs"),
-    "collaboration-gaps": (_OPTIONAL_PATH, "a sub-select with `rdfs:subClassOf*` inside OPTIONAL returns no rows "
-                                           "on Virtuoso 7.2, so every regional-company count is 0"),
-    "triple-helix-balance": (_OPTIONAL_PATH, "the same OPTIONAL { sub-select with `rdfs:subClassOf*` } bug: "
-                                             "companies and knowledge institutions count 0, all go to `others`"),
     "broken-chains": (("timeout", ""), "Virtuoso's plan for the nested sub-selects with `skos:broader*` does not "
                                        f"finish within {VIRTUOSO_QUERY_TIMEOUT:.0f} s (Oxigraph: ~50 ms)"),
 }

@@ -71,7 +71,7 @@ def _iri(value: str) -> ox.NamedNode:
     return ox.NamedNode(value)
 
 
-def _key(node: ox.NamedNode, prefix: str) -> str:
+def key(node: ox.NamedNode, prefix: str) -> str:
     """The key of ``<prefix><key>``; an IRI outside our pattern gets a stable hash instead."""
     value = node.value
     if value.startswith(prefix) and value[len(prefix) :].replace("_", "").replace("-", "").isalnum():
@@ -79,8 +79,11 @@ def _key(node: ox.NamedNode, prefix: str) -> str:
     return "h" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
 
 
-def _structure(base: str, name: str, concept_dim: str, scheme: str, labels: tuple[str, str]) -> list[ox.Triple]:
-    """The dataset, its data structure definition and component specifications."""
+Component = tuple[str, str, str, str]  # (part, role: dimension/measure/attribute, property, code list or "")
+
+
+def structure(base: str, name: str, labels: tuple[str, str], components: list[Component]) -> list[ox.Triple]:
+    """A dataset ``<base>/id/dataset/<name>``, its data structure definition and its components."""
     a = _iri(RDF.type)
     dataset = _iri(f"{base}/id/dataset/{name}")
     dsd = _iri(f"{base}/id/structure/{name}")
@@ -90,13 +93,6 @@ def _structure(base: str, name: str, concept_dim: str, scheme: str, labels: tupl
         ox.Triple(dataset, _iri(RDFS.label), ox.Literal(labels[1], language="nl")),
         ox.Triple(dataset, _iri(QB + "structure"), dsd),
         ox.Triple(dsd, a, _iri(QB + "DataStructureDefinition")),
-    ]
-    components = [
-        ("concept", "dimension", concept_dim, f"{base}/id/scheme/{scheme}"),
-        ("stage", "dimension", ECO.refStage, f"{base}/id/scheme/stages"),
-        ("municipality", "dimension", REF_AREA, f"{base}/id/scheme/places"),
-        ("count", "measure", ECO.organisationCount, ""),
-        ("sole", "attribute", ECO.soleOrganisation, ""),
     ]
     for order, (part, role, prop, code_list) in enumerate(components, start=1):
         spec = _iri(f"{base}/id/component/{name}.{part}")
@@ -114,6 +110,35 @@ def _structure(base: str, name: str, concept_dim: str, scheme: str, labels: tupl
     return out
 
 
+def observation(
+    base: str, name: str, kind: str, keys: list[str], values: list[tuple[str, ox.NamedNode | ox.Literal]]
+) -> list[ox.Triple]:
+    """The triples of observation ``<base>/id/observation/<kind>/<keys joined by dots>`` of a dataset."""
+    obs = _iri(f"{base}/id/observation/{kind}/{'.'.join(keys)}")
+    out = [
+        ox.Triple(obs, _iri(RDF.type), _iri(QB + "Observation")),
+        ox.Triple(obs, _iri(QB + "dataSet"), _iri(f"{base}/id/dataset/{name}")),
+    ]
+    out += [ox.Triple(obs, _iri(prop), value) for prop, value in values]
+    return out
+
+
+def integer(value: int | str) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_iri(XSD.integer))
+
+
+def _coverage_structure(
+    base: str, name: str, concept_dim: str, scheme: str, labels: tuple[str, str]
+) -> list[ox.Triple]:
+    return structure(base, name, labels, [
+        ("concept", "dimension", concept_dim, f"{base}/id/scheme/{scheme}"),
+        ("stage", "dimension", ECO.refStage, f"{base}/id/scheme/stages"),
+        ("municipality", "dimension", REF_AREA, f"{base}/id/scheme/places"),
+        ("count", "measure", ECO.organisationCount, ""),
+        ("sole", "attribute", ECO.soleOrganisation, ""),
+    ])
+
+
 def _observations(
     store: ox.Store,
     base: str,
@@ -125,43 +150,35 @@ def _observations(
     concept_prefix: str,
 ) -> list[ox.Triple]:
     query = sparql_prefixes() + _CELLS.format(concept=concept_of.format(base=base))
-    a = _iri(RDF.type)
-    dataset = _iri(f"{base}/id/dataset/{name}")
     out: list[ox.Triple] = []
     for row in store.query(query, default_graph=graphs):
         concept, stage, place, n = row["concept"], row["stage"], row["m"], row["n"]
         if not all(isinstance(t, ox.NamedNode) for t in (concept, stage, place)):
             continue
-        keys = (
-            _key(concept, f"{base}/id/{concept_prefix}/"),
-            _key(stage, f"{base}/id/stage/"),
-            _key(place, f"{base}/id/municipality/"),
-        )
-        obs = _iri(f"{base}/id/observation/{kind}/{'.'.join(keys)}")
-        out += [
-            ox.Triple(obs, a, _iri(QB + "Observation")),
-            ox.Triple(obs, _iri(QB + "dataSet"), dataset),
-            ox.Triple(obs, _iri(concept_dim), concept),
-            ox.Triple(obs, _iri(ECO.refStage), stage),
-            ox.Triple(obs, _iri(REF_AREA), place),
-            ox.Triple(obs, _iri(ECO.organisationCount), ox.Literal(n.value, datatype=_iri(XSD.integer))),
+        keys = [
+            key(concept, f"{base}/id/{concept_prefix}/"),
+            key(stage, f"{base}/id/stage/"),
+            key(place, f"{base}/id/municipality/"),
         ]
+        values: list[tuple[str, ox.NamedNode | ox.Literal]] = [
+            (concept_dim, concept), (ECO.refStage, stage), (REF_AREA, place), (ECO.organisationCount, integer(n.value))]
         if int(n.value) == 1:  # the one organisation of the cell (an attribute, see the module docstring)
-            out.append(ox.Triple(obs, _iri(ECO.soleOrganisation), _iri(row["only"].value)))
+            values.append((ECO.soleOrganisation, _iri(row["only"].value)))
+        out += observation(base, name, kind, keys, values)
     return out
 
 
 def materialise(store: ox.Store, base: str, graphs: list[ox.NamedNode]) -> list[ox.Triple]:
-    """The coverage cube over ``graphs`` (the published graphs, the inferred one included).
+    """The cube over ``graphs`` (the published graphs): the coverage datasets and those of ``cube_organisations``.
 
     Sorted, so that re-runs write identical data; see the module docstring for the shape.
     """
     base = base.rstrip("/")
     found: set[ox.Triple] = set()
     sectors = ("Value-chain coverage", "Dekking van de waardeketen")
-    found.update(_structure(base, "coverage", ECO.refSector, "sectors", sectors))
+    found.update(_coverage_structure(base, "coverage", ECO.refSector, "sectors", sectors))
     found.update(
-        _structure(
+        _coverage_structure(
             base,
             "megatrend-coverage",
             ECO.refMegatrend,
@@ -175,4 +192,8 @@ def materialise(store: ox.Store, base: str, graphs: list[ox.NamedNode]) -> list[
             store, base, graphs, "megatrend-coverage", "megatrend-stage", ECO.refMegatrend, MEGATREND_OF, "megatrend"
         )
     )
+    # imported here: cube_organisations builds on this module's helpers
+    from .cube_organisations import materialise_organisations
+
+    found.update(materialise_organisations(store, base, graphs))
     return sorted(found, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))

@@ -53,6 +53,8 @@ ECO = _Namespace(
     matchEvidence legalForm legalStatus startDate mainActivity participatesIn ecContribution totalCost
     activityType frameworkProgramme
     refSector refStage refMegatrend organisationCount soleOrganisation
+    refOrganisation missingSector missingStage missingPlace missingSource clusterCount companyCount
+    knowledgeInstitutionCount governmentBodyCount otherCount tiedCompanyCount listPosition
     """,
 )
 
