@@ -132,13 +132,16 @@ def _wait_ready(server: Server, timeout: float) -> None:
         time.sleep(0.2)
 
 
-def start_oxigraph(folder: Path, timeout: float = 60.0) -> Server:
+def start_oxigraph(folder: Path, timeout: float = 60.0, query_seconds: int | None = None) -> Server:
+    """Oxigraph server; ``query_seconds`` is its own limit on one query (``--timeout-s``)."""
     binary = oxigraph_binary()
     if binary is None:
         raise FileNotFoundError("the `oxigraph` command is missing: pip install oxigraph==0.5.13")
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     argv = [binary, "serve", "--location", str(folder / "data"), "--bind", f"127.0.0.1:{port}"]
+    if query_seconds is not None:
+        argv += ["--timeout-s", str(query_seconds)]
     root = f"http://127.0.0.1:{port}"
     log = folder / "oxigraph.log"
     server = Server("oxigraph", _spawn(argv, folder, log), folder, port,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 from .settings import Settings
@@ -18,6 +19,10 @@ class GraphStore(Protocol):
 
     def is_stale(self) -> bool: ...
 
+    @property
+    def oxigraph(self) -> Any:
+        """``pyoxigraph.Store`` or an object with its query methods (``RemoteStore``'s facade)."""
+
     def query(
         self,
         sparql: str,
@@ -29,6 +34,8 @@ class GraphStore(Protocol):
     ) -> Any: ...
 
     def graphs(self) -> list[str]: ...
+
+    def quads(self, graph: str | None = None) -> Iterator[Any]: ...
 
     def dump(self, output: Any, fmt: Any, graph: str | None = None) -> None: ...
 

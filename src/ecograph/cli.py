@@ -49,10 +49,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         fetch(settings.downloads, mirror=args.mirror, progress=_progress)
     try:
-        if settings.backend == "remote":  # a SPARQL server (publish_remote.py); no local dumps
+        if settings.backend == "remote":  # a SPARQL server (publish_remote.py); dumps still local
             from .publish_remote import build as remote_build
 
             report = remote_build(settings, progress=_progress)
+            hook = _after_publish(settings)
+            if hook is not None:
+                hook(None)
         else:
             report = build(settings, progress=_progress, after_publish=_after_publish(settings))
     except BuildError as exc:
@@ -73,9 +76,18 @@ def _after_publish(settings):  # type: ignore[no-untyped-def]
     except ImportError:
         return None
 
-    def hook(_generation: Path) -> None:
+    def hook(_generation: Path | None) -> None:
         _progress("[dumps] writing dumps …")
-        write_dumps(settings.store, settings.base)
+        if settings.backend == "remote":  # read back from the server, written to ECOGRAPH_STORE/dumps
+            from .remote import RemoteStore
+
+            remote = RemoteStore.from_settings(settings)
+            try:
+                write_dumps(settings.store, settings.base, remote)
+            finally:
+                remote.close()
+        else:
+            write_dumps(settings.store, settings.base)
 
     return hook
 

@@ -35,7 +35,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .cube import materialise
-from .namespaces import DCTERMS, VOID
+from .namespaces import DCTERMS, VOID, XSD
 from .publish import (
     ONTOLOGY_DIR,
     BuildError,
@@ -173,13 +173,16 @@ class RemotePublisher:
 
     def _register(self, members: list[str], *, exactly: bool = False) -> list[str]:
         reg = self.remote.registry
-        ops = [f"DELETE WHERE {{ GRAPH <{reg}> {{ <{reg}> <{DCTERMS.identifier}> ?stamp }} }}"]
+        ops = [f"DELETE WHERE {{ GRAPH <{reg}> {{ <{reg}> <{DCTERMS.identifier}> ?stamp }} }}",
+               f"DELETE WHERE {{ GRAPH <{reg}> {{ <{reg}> <{DCTERMS.modified}> ?time }} }}"]
         if exactly:
             ops.append(f"DELETE WHERE {{ GRAPH <{reg}> {{ <{reg}> <{VOID.subset}> ?g }} }}")
         listed = " , ".join(f"<{g}>" for g in members)
+        now = ox.Literal(datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+                         datatype=ox.NamedNode(XSD.dateTime))
         ops.append(
             f"INSERT DATA {{ GRAPH <{reg}> {{ <{reg}> <{VOID.subset}> {listed} ;"
-            f" <{DCTERMS.identifier}> {ox.Literal(self._stamp())} }} }}"
+            f" <{DCTERMS.identifier}> {ox.Literal(self._stamp())} ; <{DCTERMS.modified}> {now} }} }}"
         )
         return ops
 

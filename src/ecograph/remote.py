@@ -25,10 +25,17 @@ What stands in for the embedded store's generations:
   Only terms are written into the text, serialised by pyoxigraph from already-built terms;
   user strings never are.
 * **The base IRI** has no protocol parameter: a ``BASE`` declaration is put in front.
+* **The publication time** is the registry's ``dcterms:modified`` (written with each stamp).
+* **Time limits**: :meth:`open_query` streams an answer and gives up after a wall-clock limit
+  (the web endpoint's); Virtuoso is also sent its own ``timeout`` parameter (ms) so that it stops
+  working too, and a Virtuoso "anytime" answer (partial results, ``X-SQL-State: S1TAT``) is
+  taken for the time-out it is, never for the answer. Oxigraph server has no per-request limit:
+  start it with ``--timeout-s``.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import time
@@ -36,6 +43,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.error import URLError
+from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
@@ -55,7 +63,7 @@ NT_MEDIA = "application/n-triples"
 UPLOAD_MEDIA = "text/turtle"
 RDF_ACCEPT = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8"
 JSON_ACCEPT = "application/sparql-results+json"
-_RDF_FORMATS = {
+RDF_FORMATS = {
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "text/plain": ox.RdfFormat.N_TRIPLES,
     "text/turtle": ox.RdfFormat.TURTLE,
@@ -74,6 +82,15 @@ class RemoteError(OSError):
 
 class ServerUnavailable(RemoteError):
     """The server could not be reached at all (refused connection, reset, time-out)."""
+
+
+class QueryTimedOut(ServerUnavailable):
+    """The server did not answer in time, or said it stopped the query early (Virtuoso's partial answers)."""
+
+
+#: Virtuoso answers 200 with *partial* results when a query hits its time limit, saying so here.
+PARTIAL_HEADER = "x-sql-state"
+PARTIAL_STATE = "S1TAT"
 
 
 # --- query text --------------------------------------------------------------------------------
@@ -260,6 +277,7 @@ class RemoteStore:
         self._auth = _AnyAuth(user, password) if user else None
         self._http = httpx.Client(timeout=timeout, auth=self._auth)
         self._query_auth: str | None = None
+        self.server_software = ""  # the Server header of its answers (Virtuoso gets a time limit)
         self.published: list[str] = []
         self.stamp = ""
         self.refresh()
@@ -337,6 +355,27 @@ class RemoteStore:
         query's own ``FROM``, or the server's default).
         """
         text = prepare(sparql, substitutions=substitutions, base_iri=base_iri)
+        default_graph, named_graphs = self._dataset(default_graph, named_graphs, use_union)
+        form = query_form(text)
+        body, media = self._send_query(text, form, default_graph, named_graphs)
+        if form in ("SELECT", "ASK"):
+            if _media(media) not in ("application/sparql-results+json", "application/json"):
+                raise RemoteError(f"the server answered a {form} with {media!r}, not SPARQL JSON")
+            answer = ox.parse_query_results(_safe_bnodes(body), format=ox.QueryResultsFormat.JSON)
+            return ask_answer(answer) if form == "ASK" else answer
+        fmt = RDF_FORMATS.get(_media(media))
+        if fmt is None:
+            raise RemoteError(f"the server answered a {form} with {media!r}")
+        # A QueryTriples can only come from a query: load the answer into a scratch store and
+        # read it back (graph answers are small; the dump path does not go through here).
+        scratch = ox.Store()
+        scratch.load(body, format=fmt, to_graph=ox.DefaultGraph())
+        return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+
+    def _dataset(
+        self, default_graph: list[str] | None, named_graphs: list[str] | None, use_union: bool
+    ) -> tuple[list[str] | None, list[str] | None]:
+        """The protocol dataset to send (see :meth:`query`)."""
         if default_graph is None and use_union:
             default_graph = self.published
         if named_graphs is None and default_graph is not None:
@@ -348,20 +387,63 @@ class RemoteStore:
             default_graph = empty
         if named_graphs is not None and not named_graphs:
             named_graphs = empty
-        form = query_form(text)
-        body, media = self._send_query(text, form, default_graph, named_graphs)
-        if form in ("SELECT", "ASK"):
-            if _media(media) not in ("application/sparql-results+json", "application/json"):
-                raise RemoteError(f"the server answered a {form} with {media!r}, not SPARQL JSON")
-            return ox.parse_query_results(_safe_bnodes(body), format=ox.QueryResultsFormat.JSON)
-        fmt = _RDF_FORMATS.get(_media(media))
-        if fmt is None:
-            raise RemoteError(f"the server answered a {form} with {media!r}")
-        # A QueryTriples can only come from a query: load the answer into a scratch store and
-        # read it back (graph answers are small; the dump path does not go through here).
-        scratch = ox.Store()
-        scratch.load(body, format=fmt, to_graph=ox.DefaultGraph())
-        return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+        return default_graph, named_graphs
+
+    @property
+    def is_virtuoso(self) -> bool:
+        return self.server_software.lower().startswith("virtuoso")
+
+    def open_query(
+        self,
+        sparql: str,
+        *,
+        accept: str,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        timeout: float,
+    ) -> httpx.Response:
+        """Send a query and return the *streaming* response (the caller reads and closes it).
+
+        The dataset is the published graphs unless ``default_graph``/``named_graphs`` narrow it
+        (as in :meth:`query`). ``timeout`` bounds the wait for each piece of the answer; the
+        caller bounds the whole read. Raises ``SyntaxError`` (HTTP 400), ``QueryTimedOut``,
+        ``ServerUnavailable`` or ``RemoteError``.
+        """
+        default_graph, named_graphs = self._dataset(default_graph, named_graphs, True)
+        data: list[tuple[str, str]] = [("query", sparql)]
+        data += [("default-graph-uri", g) for g in default_graph or ()]
+        data += [("named-graph-uri", g) for g in named_graphs or ()]
+        if self.is_virtuoso:
+            data.append(("timeout", str(max(1, int(timeout * 1000)))))
+        request = self._http.build_request(
+            "POST", self.query_endpoint, content=urlencode(data).encode("ascii"),
+            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)))
+        try:
+            response = self._http.send(request, stream=True)
+        except httpx.TimeoutException:
+            raise QueryTimedOut(f"the query timed out after {timeout:g} s on {self.query_endpoint}") from None
+        except httpx.TransportError as exc:
+            raise ServerUnavailable(f"cannot reach {self.query_endpoint}: {exc}") from None
+        if response.status_code == 200 and response.headers.get(PARTIAL_HEADER, "") != PARTIAL_STATE:
+            return response
+        try:
+            if response.status_code == 200:
+                raise QueryTimedOut(f"the query timed out on {self.query_endpoint} (the server stopped it)")
+            snippet = _snippet(response)
+        finally:
+            response.close()
+        if response.status_code == 400:
+            raise SyntaxError(snippet)
+        raise RemoteError(f"query failed: HTTP {response.status_code}: {snippet}", response.status_code)
+
+    def published_at(self) -> str:
+        """When the registry was last written (ISO 8601), or "" when the build did not record it."""
+        rows = self._select(
+            f"SELECT ?t WHERE {{ GRAPH <{self.registry}> {{ <{self.registry}> <{DCTERMS.modified}> ?t }} }}",
+            dataset=False,
+        )
+        return max((r["t"].value for r in rows if r["t"] is not None), default="")
 
     def _wrapper(self, text: str, form: str) -> SPARQLWrapper:
         sw = SPARQLWrapper(self.query_endpoint)
@@ -391,7 +473,11 @@ class RemoteStore:
                 sw.addNamedGraph(g)
             try:
                 result = sw.query()
-                return result.response.read(), result.response.headers.get("Content-Type", "")
+                headers = result.response.headers
+                self.server_software = headers.get("Server", "") or self.server_software
+                if headers.get(PARTIAL_HEADER, "") == PARTIAL_STATE:
+                    raise QueryTimedOut(f"the query timed out on {self.query_endpoint} (the server stopped it)")
+                return result.response.read(), headers.get("Content-Type", "")
             except QueryBadFormed as exc:
                 raise SyntaxError(_message(exc)) from None
             except SPARQLWrapperException as exc:
@@ -403,8 +489,14 @@ class RemoteStore:
                 code = getattr(exc, "code", 0)
                 if code:
                     raise RemoteError(f"query failed: HTTP {code}: {_message(exc)}", code) from None
+                if isinstance(exc.reason, TimeoutError):
+                    raise QueryTimedOut(f"cannot reach {self.query_endpoint}: {exc.reason}") from None
                 raise ServerUnavailable(f"cannot reach {self.query_endpoint}: {exc.reason}") from None
-            except (ConnectionError, TimeoutError) as exc:
+            except TimeoutError as exc:
+                raise QueryTimedOut(f"cannot reach {self.query_endpoint}: {exc}") from None
+            except http.client.HTTPException as exc:  # e.g. the connection closed in the middle of the answer
+                raise ServerUnavailable(f"{self.query_endpoint} broke off its answer: {exc!r}") from None
+            except ConnectionError as exc:
                 raise ServerUnavailable(f"cannot reach {self.query_endpoint}: {exc}") from None
         raise RemoteError(f"the query endpoint {self.query_endpoint} refuses the credentials", 401)
 
@@ -451,7 +543,7 @@ class RemoteStore:
                                      headers={"Accept": RDF_ACCEPT}, ok=(200, 404))
             if response.status_code == 404:
                 return b""
-            fmt = _RDF_FORMATS.get(_media(response.headers.get("content-type", "")), ox.RdfFormat.TURTLE)
+            fmt = RDF_FORMATS.get(_media(response.headers.get("content-type", "")), ox.RdfFormat.TURTLE)
             if fmt == ox.RdfFormat.N_TRIPLES:
                 return response.content
             return ox.serialize(ox.parse(response.content, format=fmt), format=ox.RdfFormat.N_TRIPLES)
@@ -477,8 +569,7 @@ class RemoteStore:
         except httpx.TransportError as exc:
             raise ServerUnavailable(f"cannot reach {url}: {exc}") from None
         if response.status_code not in ok:
-            detail = response.text.strip().splitlines()
-            snippet = " ".join(detail[:5])[:500]
+            snippet = _snippet(response)
             raise RemoteError(f"{method} {url} → HTTP {response.status_code}: {snippet}", response.status_code)
         return response
 
@@ -547,6 +638,16 @@ class _OxigraphFacade:
         return len(self.remote)
 
 
+def ask_answer(answer: Any) -> Any:
+    """An ASK answer as a boolean, also from a server that answers ASK with rows (Virtuoso 7 does,
+    for a POST: a ``__ASK_RETVAL`` column, one row holding 1 when true, no row when false)."""
+    if not isinstance(answer, ox.QuerySolutions):
+        return answer
+    found = any(v is not None and v.value not in ("0", "false") for row in answer for v in row)
+    return ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if found else b"false"),
+                                  format=ox.QueryResultsFormat.JSON)
+
+
 def _safe_bnodes(body: bytes) -> bytes:
     """Blank node labels that pyoxigraph accepts (Virtuoso labels them ``nodeID://b10000``)."""
     if b'"bnode"' not in body:
@@ -560,6 +661,20 @@ def _safe_bnodes(body: bytes) -> bytes:
 
 
 _BNODE_BAD = re.compile(r"[^A-Za-z0-9_]")
+
+
+def _snippet(response: httpx.Response) -> str:
+    """The start of an error answer (streamed answers are read only that far)."""
+    try:
+        body = response.content
+    except httpx.ResponseNotRead:
+        body = b""
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > 4000:
+                break
+    detail = body.decode("utf-8", "replace").strip().splitlines()
+    return " ".join(detail[:5])[:500]
 
 
 def _message(exc: BaseException) -> str:

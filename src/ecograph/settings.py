@@ -21,7 +21,8 @@ class Settings:
     )
     store: Path = field(
         default=Path("var/store"),
-        metadata={"doc": "Folder of the embedded Oxigraph store (its generations live inside)."},
+        metadata={"doc": "Folder of the embedded Oxigraph store (its generations live inside); "
+                         "remote backend: only the dumps are written there."},
     )
     downloads: Path = field(
         default=Path("var/downloads"),
@@ -45,7 +46,8 @@ class Settings:
     )
     workers: int = field(
         default=2,
-        metadata={"doc": "Number of killable query worker processes of the web app."},
+        metadata={"doc": "Number of killable query worker processes of the web app "
+                         "(remote backend: queries sent to the server at once)."},
     )
     max_concurrent: int = field(
         default=4,

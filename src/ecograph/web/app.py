@@ -15,8 +15,10 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..backends import BACKENDS
 from ..settings import Settings, get_settings
 from . import catalog, dumps, lod, pages, sparql
+from .remote_queries import RemoteQueries
 from .state import STATIC_DIR, TEMPLATES_DIR, ClientLimiter, StoreView, WebState, get_state
 from .workers import QueryPool
 
@@ -63,9 +65,14 @@ def _templates() -> Jinja2Templates:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the web application; ``settings`` default to the environment's."""
     settings = settings or get_settings()
+    if settings.backend not in BACKENDS:
+        raise ValueError(f"ECOGRAPH_BACKEND={settings.backend!r}: expected one of {', '.join(BACKENDS)}")
+    if settings.backend == "remote" and not settings.sparql_query:
+        raise ValueError("the remote backend needs ECOGRAPH_SPARQL_QUERY (the server's query endpoint)")
+    store = StoreView(settings)
     state = WebState(
         settings=settings,
-        store=StoreView(settings.store),
+        store=store,
         pool=None,
         templates=_templates(),
         limiter=ClientLimiter(settings.max_concurrent),
@@ -73,7 +80,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = QueryPool(settings.store, settings.workers)
+        pool: QueryPool | RemoteQueries
+        if store.is_remote:  # the server runs the queries; nothing to fork
+            pool = RemoteQueries(store.get, settings.workers)
+        else:
+            pool = QueryPool(settings.store, settings.workers)
         await pool.start()
         state.pool = pool
         # compute the viewer's per-build data (heatmaps, network layout) before the first visitor asks
@@ -83,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             state.pool = None
             await pool.close()
+            store.close()
 
     app = FastAPI(
         title="ecograph",
@@ -129,7 +141,7 @@ async def api_docs(request: Request) -> Response:
 
 
 def serve(host: str, port: int) -> None:
-    """Run the web service (one event loop; queries run in the worker processes)."""
+    """Run the web service (one event loop; queries run in the worker processes, or on the server)."""
     import uvicorn
 
     uvicorn.run("ecograph.web.app:create_app", factory=True, host=host, port=port,

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +20,13 @@ from fastapi.responses import Response
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
+from ..backends import GraphStore
 from ..namespaces import ONTOLOGY_IRI
 from ..sources import SOURCES
-from ..store import EmbeddedStore, StoreNotBuilt
+from ..store import StoreNotBuilt
 from . import formats
 from .dumps import CC_BY, DumpInfo, issued_date, read_dumps
-from .state import WebState, get_state
+from .state import WebState, built_at, get_state
 
 router = APIRouter(tags=["Catalogue"])
 
@@ -62,12 +63,11 @@ def _bind(g: Graph) -> Graph:
     return g
 
 
-def _build_time(store: EmbeddedStore) -> datetime:
-    assert store.path is not None
-    return datetime.fromtimestamp(store.path.stat().st_mtime, tz=UTC).replace(microsecond=0)
+def _build_time(store: GraphStore) -> datetime:
+    return built_at(store).replace(microsecond=0)
 
 
-def _earliest_year(store: EmbeddedStore) -> int | None:
+def _earliest_year(store: GraphStore) -> int | None:
     query = """
         SELECT (MIN(?y) AS ?min) WHERE {
           { ?s <https://schema.org/foundingDate> ?d } UNION
@@ -80,7 +80,7 @@ def _earliest_year(store: EmbeddedStore) -> int | None:
     return int(value.value) if value is not None else None
 
 
-def _meta(store: EmbeddedStore, base: str) -> Graph:
+def _meta(store: GraphStore, base: str) -> Graph:
     """The meta graph (provenance per source graph) as an rdflib graph."""
     g = Graph()
     data = ox.serialize(
@@ -111,7 +111,7 @@ def _publisher(g: Graph, base: str) -> URIRef:
     return node
 
 
-def build_catalog(store: EmbeddedStore, settings: Any, dumps: list[DumpInfo] | None) -> Graph:
+def build_catalog(store: GraphStore, settings: Any, dumps: list[DumpInfo] | None) -> Graph:
     """The DCAT-AP 3 catalogue."""
     base = settings.base
     g = _bind(Graph())
@@ -218,7 +218,7 @@ def build_catalog(store: EmbeddedStore, settings: Any, dumps: list[DumpInfo] | N
     return g
 
 
-def build_void(store: EmbeddedStore, settings: Any, dumps: list[DumpInfo] | None,
+def build_void(store: GraphStore, settings: Any, dumps: list[DumpInfo] | None,
                triples: dict[str, int]) -> Graph:
     """The VoID description."""
     base = settings.base
@@ -291,7 +291,8 @@ def _respond(request: Request, state: WebState, name: str, build: Any, title: st
 
 def _dumps_or_none(state: WebState) -> list[DumpInfo] | None:
     try:
-        return read_dumps(state.settings.store)
+        generation = state.store.generation()
+        return read_dumps(state.settings.store, generation) if generation is not None else None
     except StoreNotBuilt:
         return None
 

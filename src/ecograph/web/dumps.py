@@ -11,6 +11,10 @@ gives the same checksum) of:
 
 plus ``manifest.json`` (name, format, media type, size, SHA-256, triples, graph, licence) and a
 ``SHA256SUMS`` file. The folder is written under a temporary name and renamed when complete.
+
+On the remote backend the build writes them the same way, reading the published graphs back
+from the server, into ``<ECOGRAPH_STORE>/dumps/<stamp>/`` (the registry stamp stands for the
+generation); the web app serves them from there, so it must see the same folder.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
@@ -30,10 +35,11 @@ from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse, Response
 
+from ..backends import GraphStore
 from ..sources import SOURCES
 from ..store import EmbeddedStore, StoreNotBuilt, current_generation
 from .results import PREFIXES
-from .state import get_state
+from .state import WebState, get_state
 
 DUMPS = "dumps"
 MANIFEST = "manifest.json"
@@ -65,7 +71,8 @@ _WHOLE = (
 
 
 def dumps_dir(store_root: Path | str, generation: str) -> Path:
-    return Path(store_root) / DUMPS / generation
+    """The folder of a generation's dumps (a remote stamp's ``/`` and ``:`` become ``-``)."""
+    return Path(store_root) / DUMPS / re.sub(r"[^A-Za-z0-9._-]", "-", generation)
 
 
 def graph_licence(graph: str, base: str) -> str:
@@ -88,12 +95,17 @@ def _write(path: Path, items: list[Any], fmt: ox.RdfFormat) -> tuple[int, str]:
     return path.stat().st_size, digest.hexdigest()
 
 
-def write_dumps(store_root: Path | str, base: str) -> list[DumpInfo]:
-    """Write the dumps of the current generation; returns what was written."""
+def write_dumps(store_root: Path | str, base: str, store: GraphStore | None = None) -> list[DumpInfo]:
+    """Write the dumps of the published graph into ``store_root``; returns what was written.
+
+    ``store`` is what to read (default: the embedded store in ``store_root``; the remote build
+    passes its server's ``RemoteStore``).
+    """
     root = Path(store_root)
-    store = EmbeddedStore(root)
+    if store is None:
+        store = EmbeddedStore(root)
     target = dumps_dir(root, store.generation)
-    tmp = target.with_name(f".{store.generation}.{os.getpid()}.tmp")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     quads = list(store.quads())
@@ -116,7 +128,7 @@ def write_dumps(store_root: Path | str, base: str) -> list[DumpInfo]:
         shutil.rmtree(target)
     os.replace(tmp, target)
     _record_issued(root)
-    _prune(root, store.generation)
+    _prune(root, target.name)
     return infos
 
 
@@ -136,7 +148,7 @@ def _record_issued(root: Path) -> None:
 
 
 def _prune(root: Path, keep: str) -> None:
-    """Remove dumps of generations that no longer exist."""
+    """Remove dumps of generations that no longer exist (remote: of every earlier stamp)."""
     folder = root / DUMPS
     for path in folder.iterdir():
         generation = root / "generations" / path.name
@@ -145,16 +157,26 @@ def _prune(root: Path, keep: str) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def read_dumps(store_root: Path | str) -> list[DumpInfo] | None:
-    """The dumps of the current generation, or None when they have not been written."""
-    generation = current_generation(Path(store_root))
+def read_dumps(store_root: Path | str, generation: str | None = None) -> list[DumpInfo] | None:
+    """The dumps of ``generation`` (default: the embedded store's current one), or None when
+    they have not been written."""
     if generation is None:
-        raise StoreNotBuilt(f"no graph published in {store_root}: run `ecograph build` first")
-    manifest = dumps_dir(store_root, generation.name) / MANIFEST
+        current = current_generation(Path(store_root))
+        if current is None:
+            raise StoreNotBuilt(f"no graph published in {store_root}: run `ecograph build` first")
+        generation = current.name
+    manifest = dumps_dir(store_root, generation) / MANIFEST
     if not manifest.is_file():
         return None
     data = json.loads(manifest.read_text())
     return [DumpInfo(**d) for d in data["dumps"]]
+
+
+def _generation(state: WebState) -> str:
+    generation = state.store.generation()
+    if generation is None:
+        raise StoreNotBuilt(f"no graph published in {state.store.where}: run `ecograph build` first")
+    return generation
 
 
 def _missing() -> Response:
@@ -168,7 +190,7 @@ def _missing() -> Response:
 async def list_dumps(request: Request) -> Response:
     state = get_state(request)
     try:
-        infos = read_dumps(state.settings.store)
+        infos = read_dumps(state.settings.store, _generation(state))
     except StoreNotBuilt as exc:
         return Response(f"{exc}\n", status_code=503, media_type="text/plain; charset=utf-8")
     if infos is None:
@@ -187,11 +209,9 @@ async def get_dump(name: Annotated[str, PathParam(pattern=r"^[A-Za-z0-9._-]+$")]
                    request: Request) -> Response:
     state = get_state(request)
     try:
-        generation = current_generation(Path(state.settings.store))
-        if generation is None:
-            raise StoreNotBuilt("run `ecograph build` first")
-        folder = dumps_dir(state.settings.store, generation.name)
-        infos = read_dumps(state.settings.store)
+        generation = _generation(state)
+        folder = dumps_dir(state.settings.store, generation)
+        infos = read_dumps(state.settings.store, generation)
     except StoreNotBuilt as exc:
         return Response(f"{exc}\n", status_code=503, media_type="text/plain; charset=utf-8")
     if infos is None:

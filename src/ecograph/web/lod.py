@@ -2,7 +2,8 @@
 
 An entity's document is every triple with the entity as subject, from every graph, so each fact
 can be shown with the source graph it came from (and that source's licence). Lookups go straight
-to the store's indexes (no SPARQL), run in a thread, and are cached per generation.
+to the store's indexes (no SPARQL; on the remote backend one SELECT per pattern), run in a
+thread, and are cached per generation.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
+from ..backends import GraphStore
 from ..namespaces import ONTOLOGY_IRI
 from ..sources import SOURCES
-from ..store import EmbeddedStore, StoreNotBuilt
+from ..store import StoreNotBuilt
 from . import formats
 from .results import PREFIXES, write_quads
 from .state import WebState, get_state
@@ -115,7 +117,7 @@ def source_of_graph(graph: str, base: str) -> dict[str, str]:
             "page": ""}
 
 
-def entity_document(store: EmbeddedStore, iri: str, base: str) -> dict[str, Any] | None:
+def entity_document(store: GraphStore, iri: str, base: str) -> dict[str, Any] | None:
     """Everything the HTML page of an entity shows; None when the store does not describe it."""
     ox_store = store.oxigraph
     node = ox.NamedNode(iri)
@@ -257,7 +259,7 @@ async def entity_doc(kind: str, key: str, request: Request) -> Response:
 # --- the ontology -----------------------------------------------------------------------------------
 
 
-def ontology_quads(store: EmbeddedStore, base: str) -> list[ox.Quad]:
+def ontology_quads(store: GraphStore, base: str) -> list[ox.Quad]:
     """The ontology's own triples (its IRI, its terms and their blank nodes), not the schemes."""
     graph = ox.NamedNode(base + "/graph/ontology")
     all_quads = list(store.oxigraph.quads_for_pattern(None, None, None, graph))
@@ -300,7 +302,7 @@ TERM_LINKS = {RDFS + "subClassOf": "subclass of", RDFS + "subPropertyOf": "subpr
               OWL + "equivalentClass": "equivalent to", OWL + "equivalentProperty": "equivalent to"}
 
 
-def ontology_document(store: EmbeddedStore, base: str) -> dict[str, Any]:
+def ontology_document(store: GraphStore, base: str) -> dict[str, Any]:
     quads = ontology_quads(store, base)
     by_subject: dict[str, list[ox.Quad]] = {}
     for q in quads:

@@ -3,7 +3,8 @@
 The route reads the protocol request (GET, URL-encoded POST or direct POST), refuses what the
 endpoint will not do (:mod:`.guard`), negotiates the result format (:mod:`.formats`), answers
 from the result cache when it can, and otherwise hands the query to a killable worker
-(:mod:`.workers`). A GET without ``query`` returns the service description.
+(:mod:`.workers`), or on the remote backend to the SPARQL server (:mod:`.remote_queries`).
+A GET without ``query`` returns the service description.
 
 A protocol dataset (``default-graph-uri`` / ``named-graph-uri``) only ever selects graphs of the
 store: a graph the store does not hold is empty, never fetched. ``FROM`` in the query text naming
@@ -268,7 +269,8 @@ async def _answer(
         job = Job(
             query=text, form=checked.form, media_type=media, max_rows=settings.max_rows,
             base_iri=base_iri, default_graphs=default_graphs, named_graphs=named_graphs,
-            query_has_dataset=checked.has_dataset,
+            query_has_dataset=checked.has_dataset, from_graphs=tuple(checked.from_graphs),
+            from_named=tuple(checked.from_named),
         )
         reply = await state.pool.run(job, settings.query_timeout)
     except QueryTimeout:

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from ..backends import GraphStore
+from ..remote import ServerUnavailable
 from ..settings import Settings
 from ..store import EmbeddedStore, StoreNotBuilt, current_generation
+from .registry import RegistryWatch, StoreUnavailable
+from .remote_queries import RemoteQueries
 from .workers import QueryPool
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -23,23 +28,37 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 class StoreView:
-    """A read-only handle on the published generation, reopened when a build publishes a new one.
+    """A read-only handle on the published graph, reopened when a build publishes a new one.
 
     Used in the web process for bounded lookups (an entity's triples, graph statistics); open
-    SPARQL queries never run here, they go to the worker pool.
+    SPARQL queries never run here, they go to the worker pool (or, on the remote backend, to
+    the server, see :mod:`.remote_queries`).
+
+    The generation is the name of the current store folder (embedded backend) or the stamp of
+    the server's registry graph (remote backend, see :mod:`.registry`).
     """
 
     #: How long the name of the current generation is trusted before the link is read again.
     RECHECK = 0.25
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.root = Path(settings.store)
+        self.is_remote = settings.backend == "remote"
         self._store: EmbeddedStore | None = None
+        self._watch = RegistryWatch(settings) if self.is_remote else None
         self._lock = threading.Lock()
         self._generation: tuple[float, str | None] = (-1.0, None)
 
+    @property
+    def where(self) -> str:
+        """Where the graph lives, for messages."""
+        return self.settings.sparql_query if self.is_remote else str(self.root)
+
     def generation(self) -> str | None:
         """Name of the published generation (cache keys include it, so a build invalidates them)."""
+        if self._watch is not None:
+            return self._watch.generation()
         checked, name = self._generation
         now = time.monotonic()
         if now - checked > self.RECHECK:
@@ -48,8 +67,13 @@ class StoreView:
             self._generation = (now, name)
         return name
 
-    def get(self) -> EmbeddedStore:
+    def get(self) -> GraphStore:
         """The open store; raises StoreNotBuilt when nothing is published yet."""
+        if self._watch is not None:
+            if self._watch.generation() is None:
+                raise StoreNotBuilt(f"no graph published on {self.where}: run `ecograph build` first")
+            assert self._watch.remote is not None
+            return self._watch.remote
         store = self._store
         if store is None or store.is_stale():
             with self._lock:
@@ -58,6 +82,10 @@ class StoreView:
                     store = EmbeddedStore(self.root)
                     self._store = store
         return store
+
+    def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
 
 
 class BytesLRU:
@@ -127,7 +155,7 @@ class GraphStats:
 class WebState:
     settings: Settings
     store: StoreView
-    pool: QueryPool | None
+    pool: QueryPool | RemoteQueries | None
     templates: Jinja2Templates
     results: BytesLRU = field(default_factory=lambda: BytesLRU(64 << 20, 4 << 20))
     docs: BytesLRU = field(default_factory=lambda: BytesLRU(32 << 20, 2 << 20))
@@ -139,14 +167,17 @@ class WebState:
         """``build(store)`` once per generation (graph statistics, catalogue, service description)."""
         generation = self.store.generation()
         if generation is None:
-            raise StoreNotBuilt(f"no graph published in {self.store.root}: run `ecograph build` first")
+            raise StoreNotBuilt(f"no graph published in {self.store.where}: run `ecograph build` first")
         key = (generation, name)
         value = self.memo.get(key)
         if value is None:
             with self._lock:
                 value = self.memo.get(key)
                 if value is None:
-                    value = build(self.store.get())
+                    try:
+                        value = build(self.store.get())
+                    except ServerUnavailable as exc:
+                        raise StoreUnavailable(f"the SPARQL server is unavailable: {exc}") from None
                     self.memo = {k: v for k, v in self.memo.items() if k[0] == generation}
                     self.memo[key] = value
         return value
@@ -155,19 +186,26 @@ class WebState:
         return self.memoised("stats", graph_stats)  # type: ignore[no-any-return]
 
 
-def graph_stats(store: EmbeddedStore) -> GraphStats:
-    from datetime import datetime
-
+def graph_stats(store: GraphStore) -> GraphStats:
     counts: dict[str, int] = {}
-    for row in store.oxigraph.query(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    ):
+    for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
         counts[row["g"].value] = int(row["n"].value)
     for graph in store.graphs():
         counts.setdefault(graph, 0)
-    assert store.path is not None
-    built = datetime.fromtimestamp(store.path.stat().st_mtime, tz=UTC)
+    built = built_at(store)
     return GraphStats(store.generation, dict(sorted(counts.items())), built.isoformat(timespec="seconds"))
+
+
+def built_at(store: Any) -> datetime:
+    """When the published graph was built: its generation folder's time (embedded), or the time
+    the build wrote into the server's registry (remote; now, for a registry without one)."""
+    if store.path is not None:
+        return datetime.fromtimestamp(store.path.stat().st_mtime, tz=UTC)
+    stamp = store.published_at()
+    if stamp:
+        with contextlib.suppress(ValueError):
+            return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(UTC)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def get_state(request: Request) -> WebState:

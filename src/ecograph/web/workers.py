@@ -42,6 +42,8 @@ class Job:
     default_graphs: tuple[str, ...] | None = None  # protocol default-graph-uri
     named_graphs: tuple[str, ...] | None = None  # protocol named-graph-uri
     query_has_dataset: bool = False  # FROM / FROM NAMED in the query text
+    from_graphs: tuple[str, ...] = ()  # the query's FROM graphs (as the guard read them)
+    from_named: tuple[str, ...] = ()  # the query's FROM NAMED graphs
 
 
 @dataclass
@@ -73,7 +75,11 @@ def run_job(store: ox.Store, job: Job) -> Reply:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
     elif not job.query_has_dataset:
         kwargs["use_default_graph_as_union"] = True
-    result = store.query(job.query, **kwargs)
+    return serialise(job, store.query(job.query, **kwargs))
+
+
+def serialise(job: Job, result: Any) -> Reply:
+    """The reply for a query answer: solutions, a boolean, or any iterable of triples."""
     headers: dict[str, str] = {}
     if isinstance(result, ox.QuerySolutions):
         fmt = RESULTS[job.media_type]

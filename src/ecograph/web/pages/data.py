@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from ...backends import GraphStore
 from ...namespaces import DCTERMS, ECO, ORG, SCHEMA, SKOS, WGS
-from ...store import EmbeddedStore, run_query
+from ...store import run_query
 from ...viz import KINDS
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -105,8 +106,8 @@ def _labels(store: ox.Store, sparql: str) -> dict[str, dict[str, str]]:
     return out
 
 
-def load_snapshot(store: EmbeddedStore | ox.Store, base: str) -> Snapshot:
-    ox_store = store.oxigraph if isinstance(store, EmbeddedStore) else store
+def load_snapshot(store: GraphStore | ox.Store, base: str) -> Snapshot:
+    ox_store = store if isinstance(store, ox.Store) else store.oxigraph
     sector_scheme = f"{base}/id/scheme/sectors"
     sector_labels = _labels(ox_store, f"""
         SELECT ?s ?l WHERE {{ ?s <{SKOS.inScheme}> <{sector_scheme}> ; <{SKOS.prefLabel}> ?l }}""")

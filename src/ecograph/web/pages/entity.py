@@ -169,10 +169,11 @@ def org_relations(store: ox.Store, snap: Snapshot, iri: str, lang: str) -> list[
             }
         if row["src"] is not None:
             entry["sources"].add(row["src"].value)
-    out = sorted(rows.values(), key=lambda r: (r["relation"], r["other"].casefold()))
-    for r in out:
+    for r in rows.values():
         r["sources"] = sorted(r["sources"])
-    return out
+    # a total order: the same page whatever order the engine returns the rows in
+    return sorted(rows.values(), key=lambda r: (r["relation"], r["other"].casefold(), r["other_key"], r["year"],
+                                                r["sources"]))
 
 
 def municipality_context(request: Request, snap: Snapshot, iri: str) -> dict[str, Any]:
