@@ -42,7 +42,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .namespaces import ECO, PREFIXES
-from .store import run_query
+from .store import StoreNotBuilt, run_query
 
 QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
 PARAM_TYPES = ("iri", "literal", "integer", "region")
@@ -395,6 +395,8 @@ def run_saved(
     try:
         raw = run_query(store, q.text, substitutions=bindings, base_iri=query_base(base))
         return to_result(raw, hide=frozenset(bindings))
+    except StoreNotBuilt:
+        raise  # an unreachable or timed-out server is not an error in the question
     except (SyntaxError, ValueError, OSError) as exc:
         raise QueryError(f"query {q.name!r} failed: {exc}") from None
 

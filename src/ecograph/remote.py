@@ -52,7 +52,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 from .namespaces import DCTERMS, VOID
 from .settings import Settings
-from .store import StoreNotBuilt
+from .store import StoreNotBuilt, StoreUnavailable
 
 REGISTRY = "registry"
 NOTHING = "none"  # never written: stands for an empty list of graphs
@@ -80,8 +80,11 @@ class RemoteError(OSError):
         self.status = status
 
 
-class ServerUnavailable(RemoteError):
-    """The server could not be reached at all (refused connection, reset, time-out)."""
+class ServerUnavailable(RemoteError, StoreUnavailable):
+    """The server could not be reached at all (refused connection, reset, time-out).
+
+    Also a ``StoreUnavailable``, so the web pages answer it with 503, and saved questions let it
+    through instead of reporting it as an error in the question."""
 
 
 class QueryTimedOut(ServerUnavailable):
@@ -285,7 +288,10 @@ class RemoteStore:
             raise StoreNotBuilt(f"no graph published on {query_endpoint}: run `ecograph build` first")
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, require_published: bool = True) -> RemoteStore:
+    def from_settings(
+        cls, settings: Settings, *, require_published: bool = True, timeout: float | None = None
+    ) -> RemoteStore:
+        """The store of ``settings``; ``timeout`` (seconds) bounds every request (default 300)."""
         return cls(
             settings.sparql_query,
             base=settings.base,
@@ -294,6 +300,7 @@ class RemoteStore:
             user=settings.sparql_user,
             password=settings.sparql_password,
             require_published=require_published,
+            **({} if timeout is None else {"timeout": timeout}),
         )
 
     def close(self) -> None:
@@ -449,7 +456,9 @@ class RemoteStore:
         sw = SPARQLWrapper(self.query_endpoint)
         sw.setMethod(POST)
         sw.setOnlyConneg(True)
-        sw.setTimeout(int(self.timeout))
+        sw.setTimeout(max(1, int(self.timeout)))
+        if "virtuoso" in self.server_software.lower():  # so that it stops working too (in ms)
+            sw.addParameter("timeout", str(max(1, int(self.timeout * 1000))))
         sw.setQuery(text)
         if form in ("SELECT", "ASK"):
             sw.setReturnFormat(JSON)

@@ -30,6 +30,10 @@ class StoreNotBuilt(RuntimeError):
     """There is no published generation yet."""
 
 
+class StoreUnavailable(StoreNotBuilt):
+    """The store cannot answer now (its SPARQL server is unreachable or ran out of time): a 503, like no build."""
+
+
 class EmbeddedStore:
     """The published generation of the on-disk store, opened for reading."""
 

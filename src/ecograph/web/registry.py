@@ -13,11 +13,9 @@ import threading
 
 from ..remote import RemoteStore, ServerUnavailable
 from ..settings import Settings
-from ..store import StoreNotBuilt
+from ..store import StoreUnavailable
 
-
-class StoreUnavailable(StoreNotBuilt):
-    """The SPARQL server of the remote backend cannot be reached (answered as 503, like no build)."""
+__all__ = ["RegistryWatch", "StoreUnavailable"]
 
 
 class RegistryWatch:
@@ -50,7 +48,9 @@ class RegistryWatch:
     def _read(self) -> None:
         try:
             if self.remote is None:
-                self.remote = RemoteStore.from_settings(self.settings, require_published=False)
+                # every query of the web process (pages, saved questions) ends at the endpoint's time limit
+                self.remote = RemoteStore.from_settings(
+                    self.settings, require_published=False, timeout=self.settings.query_timeout)
             else:
                 graphs, stamp = self.remote.read_registry()
                 if stamp != self.remote.stamp or graphs != self.remote.published:
