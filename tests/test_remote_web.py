@@ -30,9 +30,9 @@ from w3c.support import LiveServer, live_server, settings_for
 from ecograph import cli
 from ecograph.publish import BuildReport
 from ecograph.publish_remote import RemotePublisher, push
+from ecograph.queries import run_saved
 from ecograph.remote import RemoteStore
 from ecograph.settings import Settings
-from ecograph.queries import run_saved
 from ecograph.store import EmbeddedStore, StoreUnavailable
 
 try:
