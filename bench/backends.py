@@ -37,6 +37,7 @@ from ecograph.publish_remote import push  # noqa: E402
 from ecograph.queries import load_catalogue, run_saved  # noqa: E402
 from ecograph.remote import RemoteStore  # noqa: E402
 from ecograph.settings import Settings  # noqa: E402
+from ecograph.store import EmbeddedStore  # noqa: E402
 from queries import BASE, OVERRIDES, build_store  # noqa: E402
 
 # Queries a server is known not to finish (Virtuoso 7.2: see tests/test_remote_equality.py);
@@ -89,27 +90,37 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds per query on a server")
     ap.add_argument("--virtuoso-buffers", type=int, default=170000, help="Virtuoso NumberOfBuffers (8 KB pages)")
     ap.add_argument("--mirror", type=Path, default=REPO.parent / "shared" / "data")
+    ap.add_argument("--workdir", type=Path,
+                    help="build the embedded store here and keep it; reuse it when it is already built "
+                         "(the same folder as bench/queries.py --workdir); the embedded load time is then unknown")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="ecograph-backends-") as tmp:
-        work = Path(tmp)
-        t0 = time.perf_counter()
-        emb = build_store(work, args.orgs, args.seed, args.mirror)
-        emb_load = time.perf_counter() - t0
-        triples = len(emb)
-        print(f"embedded: built and published {triples:,} triples in {emb_load:.1f} s "
-              f"({triples / emb_load:,.0f} triples/s, ingest and SHACL gate included)", flush=True)
+        work = args.workdir or Path(tmp)
+        servers = Path(tmp)
+        emb_load: float | None = None
+        if (work / "store" / "current").is_symlink():
+            emb = EmbeddedStore(work / "store")
+            triples = len(emb)
+            print(f"embedded: reusing the {triples:,} triples built in {work}", flush=True)
+        else:
+            t0 = time.perf_counter()
+            emb = build_store(work, args.orgs, args.seed, args.mirror)
+            emb_load = time.perf_counter() - t0
+            triples = len(emb)
+            print(f"embedded: built and published {triples:,} triples in {emb_load:.1f} s "
+                  f"({triples / emb_load:,.0f} triples/s, ingest and SHACL gate included)", flush=True)
         settings = Settings(base=BASE, store=work / "store", downloads=work / "downloads", data=work / "data")
         results: dict[str, dict[str, tuple[str, float]]] = {"embedded": time_queries(emb.oxigraph, args.runs)}
-        loads = {"embedded": emb_load}
+        loads: dict[str, float | None] = {"embedded": emb_load}
 
-        server = start_oxigraph(work / "oxigraph")
+        server = start_oxigraph(servers / "oxigraph")
         try:
             loads["oxigraph server"], results["oxigraph server"] = server_run(
                 "oxigraph server", server, emb, settings, args.runs, args.timeout)
         finally:
             server.stop()
-        server = start_virtuoso(work / "virtuoso", buffers=args.virtuoso_buffers,
+        server = start_virtuoso(servers / "virtuoso", buffers=args.virtuoso_buffers,
                                 max_query_seconds=int(args.timeout))
         try:
             loads["virtuoso"], results["virtuoso"] = server_run(
@@ -122,8 +133,12 @@ def main() -> int:
     for b in backends:
         note = "full build: ingest + SHACL gate + inference + publish" if b == "embedded" else \
             "push of the validated generation: batched GSP uploads + swaps"
-        print(f"  {b:16} {loads[b]:8.1f} s  {triples / loads[b]:>10,.0f} triples/s  "
-              f"×{loads[b] / loads['embedded']:.2f}  ({note})")
+        load, base_load = loads[b], loads["embedded"]
+        if load is None:
+            print(f"  {b:16} (reused, not measured)")
+            continue
+        ratio = f"×{load / base_load:.2f}" if base_load else ""
+        print(f"  {b:16} {load:8.1f} s  {triples / load:>10,.0f} triples/s  {ratio}  ({note})")
     print(f"\np50 per saved query, seconds ({args.runs} runs; ratio to embedded)")
     print(f"  {'query':28}" + "".join(f"{b:>26}" for b in backends))
     for name in load_catalogue():

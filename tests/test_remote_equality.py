@@ -115,10 +115,7 @@ def embedded(real_build: tuple[Settings, BuildReport]) -> EmbeddedStore:
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory: pytest.TempPathFactory, shared_data: Path,
              real_build: tuple[Settings, BuildReport]) -> Iterator[tuple[RemoteStore, BuildReport]]:
-    try:
-        server = start_oxigraph(tmp_path_factory.mktemp("eq-oxigraph"))
-    except FileNotFoundError as exc:
-        pytest.skip(str(exc))
+    server = start_oxigraph(tmp_path_factory.mktemp("eq-oxigraph"))  # the `oxigraph` command is a test extra
     try:
         settings = make_settings(tmp_path_factory.mktemp("eq-ox"), **server.settings())
         mirror_downloads(settings, shared_data)

@@ -63,11 +63,8 @@ def embedded(real_build: tuple[Settings, BuildReport]) -> EmbeddedStore:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    try:
-        # the server's own limit stops a runaway query soon after the app has given up on it
-        srv = start_oxigraph(tmp_path_factory.mktemp("web-oxigraph"), query_seconds=int(QUERY_TIMEOUT * 2))
-    except FileNotFoundError as exc:
-        pytest.skip(str(exc))
+    # the server's own limit stops a runaway query soon after the app has given up on it
+    srv = start_oxigraph(tmp_path_factory.mktemp("web-oxigraph"), query_seconds=int(QUERY_TIMEOUT * 2))
     yield srv
     srv.stop()
 
