@@ -62,6 +62,11 @@ SELECT ?org ?sector ?stage ?place ?source WHERE {
 }"""
 # the label a question shows for an organisation (of several, the smallest)
 _LABELS = "SELECT ?org (MIN(STR(?name)) AS ?label) WHERE { ?org rdfs:label ?name } GROUP BY ?org"
+# the label a question shows for a sector: its English (or language-less) preferred label
+_SECTOR_LABELS = """
+SELECT ?sector (MIN(STR(?label)) AS ?name) WHERE {{
+  ?sector skos:inScheme <{base}/id/scheme/sectors> ; skos:prefLabel ?label
+  FILTER(LANGMATCHES(LANG(?label), "en") || LANG(?label) = "") }} GROUP BY ?sector"""
 _PLACES = "SELECT DISTINCT ?org ?m WHERE { ?org eco:locatedIn ?m }"
 _SECTORS = """
 SELECT DISTINCT ?org ?sector WHERE {
@@ -127,6 +132,16 @@ class _Facts:
         self.gaps = list(store.query(sparql_prefixes() + _GAPS, default_graph=graphs))
         self.labels = {row["org"].value: row["label"].value for row in store.query(
             sparql_prefixes() + _LABELS, default_graph=graphs) if row["label"] is not None}
+        self.sector_labels = {row["sector"].value: row["name"].value for row in store.query(
+            sparql_prefixes() + _SECTOR_LABELS.format(base=base), default_graph=graphs) if row["name"] is not None}
+
+    def by_name(self, org: str) -> tuple[bool, str, str]:
+        """How SPARQL orders organisations by label: unlabelled first, then by label, then by IRI."""
+        label = self.labels.get(org)
+        return (label is not None, label or "", org)
+
+    def sector_name(self, sector: str) -> str:
+        return self.sector_labels.get(sector, sector)
 
     def key(self, iri: str, kind: str) -> str:
         return key(ox.NamedNode(iri), f"{self.base}/id/{kind}/")
@@ -150,8 +165,7 @@ def _data_gaps(f: _Facts) -> list[ox.Triple]:
     # orders them): stored as an integer, because sorting 10k strings in Oxigraph's ORDER BY
     # decodes them from the store on every comparison and takes longer than the rest of the query
     def order(org: str) -> tuple[int, bool, str, str]:
-        label = f.labels.get(org)
-        return (-sum(m for _, m in found[org]), label is not None, label or "", org)
+        return (-sum(m for _, m in found[org]), *f.by_name(org))
 
     out: list[ox.Triple] = []
     for position, org in enumerate(sorted(found, key=order), start=1):
@@ -164,15 +178,16 @@ def _data_gaps(f: _Facts) -> list[ox.Triple]:
 
 def _cluster_bridges(f: _Facts) -> list[ox.Triple]:
     out: list[ox.Triple] = []
-    for org, clusters in f.in_clusters.items():
-        if len(clusters) < 2:
-            continue
+    bridges = sorted((org for org, clusters in f.in_clusters.items() if len(clusters) >= 2), key=f.by_name)
+    for position, org in enumerate(bridges, start=1):  # the list's order by name (see _data_gaps)
+        clusters = f.in_clusters[org]
         for cluster in clusters:
             for m in f.places.get(org, ()):
                 keys = [f.key(org, "org"), f.key(cluster, "sector"), f.key(m, "municipality")]
                 out += observation(f.base, "cluster-bridges", "cluster-bridge", keys, [
                     (ECO.refOrganisation, ox.NamedNode(org)), (ECO.refSector, ox.NamedNode(cluster)),
-                    (REF_AREA, ox.NamedNode(m)), (ECO.clusterCount, integer(len(clusters)))])
+                    (REF_AREA, ox.NamedNode(m)), (ECO.clusterCount, integer(len(clusters))),
+                    (ECO.listPosition, integer(position))])
     return out
 
 
@@ -221,23 +236,23 @@ def _company_coverage(f: _Facts) -> list[ox.Triple]:
 def _research_ties(f: _Facts) -> list[ox.Triple]:
     companies = _companies(f)
     out: list[ox.Triple] = []
-    for org, sectors in f.research.items():
-        if ECO.KnowledgeInstitution not in f.helix.get(org, ()):
-            continue
+    pairs = [(org, sector) for org, sectors in f.research.items() for sector in sectors
+             if ECO.KnowledgeInstitution in f.helix.get(org, ()) and f.places.get(org)]
+    # the list's order: by institution name, then sector name (see _data_gaps)
+    pairs.sort(key=lambda pair: (*f.by_name(pair[0])[:2], f.sector_name(pair[1]), pair[0], pair[1]))
+    for position, (org, sector) in enumerate(pairs, start=1):
         partners = [c for c in f.tied.get(org, ()) if c in companies]
-        for sector in sectors:
-            counts: dict[str, int] = {m: 0 for m in f.places.get(org, ())}
-            if not counts:
-                continue  # never in a region
-            for company in partners:
-                if sector in f.in_sectors.get(company, ()):
-                    for m in f.places.get(company, ()):
-                        counts[m] = counts.get(m, 0) + 1
-            for m, n in counts.items():
-                keys = [f.key(org, "org"), f.key(sector, "sector"), f.key(m, "municipality")]
-                out += observation(f.base, "research-ties", "research-tie", keys, [
-                    (ECO.refOrganisation, ox.NamedNode(org)), (ECO.refSector, ox.NamedNode(sector)),
-                    (REF_AREA, ox.NamedNode(m)), (ECO.tiedCompanyCount, integer(n))])
+        counts: dict[str, int] = {m: 0 for m in f.places.get(org, ())}
+        for company in partners:
+            if sector in f.in_sectors.get(company, ()):
+                for m in f.places.get(company, ()):
+                    counts[m] = counts.get(m, 0) + 1
+        for m, n in counts.items():
+            keys = [f.key(org, "org"), f.key(sector, "sector"), f.key(m, "municipality")]
+            out += observation(f.base, "research-ties", "research-tie", keys, [
+                (ECO.refOrganisation, ox.NamedNode(org)), (ECO.refSector, ox.NamedNode(sector)),
+                (REF_AREA, ox.NamedNode(m)), (ECO.tiedCompanyCount, integer(n)),
+                (ECO.listPosition, integer(position))])
     return out
 
 
@@ -254,14 +269,16 @@ def _structures(base: str) -> list[ox.Triple]:
                     ("place", ECO.missingPlace), ("source", ECO.missingSource))),
             ("position", "attribute", ECO.listPosition, "")]),
         ("cluster-bridges", ("Organisations bridging clusters", "Organisaties die clusters verbinden"), [
-            organisation, sector, area, ("clusters", "measure", ECO.clusterCount, "")]),
+            organisation, sector, area, ("clusters", "measure", ECO.clusterCount, ""),
+            ("position", "attribute", ECO.listPosition, "")]),
         ("triple-helix", ("Triple helix per cluster", "Triple helix per cluster"), [
             sector, area, count, ("companies", "measure", ECO.companyCount, ""),
             ("knowledge", "measure", ECO.knowledgeInstitutionCount, ""),
             ("government", "measure", ECO.governmentBodyCount, ""), ("other", "measure", ECO.otherCount, "")]),
         ("company-coverage", ("Companies per sector", "Bedrijven per sector"), [sector, area, count]),
         ("research-ties", ("Ties of research to companies", "Banden van onderzoek met bedrijven"), [
-            organisation, sector, area, ("tied", "measure", ECO.tiedCompanyCount, "")]),
+            organisation, sector, area, ("tied", "measure", ECO.tiedCompanyCount, ""),
+            ("position", "attribute", ECO.listPosition, "")]),
     ]
     out: list[ox.Triple] = []
     for name, labels, components in datasets:
