@@ -421,7 +421,7 @@ class RemoteStore:
         data += [("default-graph-uri", g) for g in default_graph or ()]
         data += [("named-graph-uri", g) for g in named_graphs or ()]
         if self.is_virtuoso:
-            data.append(("timeout", str(max(1, int(timeout * 1000)))))
+            data.append(("timeout", _milliseconds(timeout)))
         request = self._http.build_request(
             "POST", self.query_endpoint, content=urlencode(data).encode("ascii"),
             headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
@@ -457,8 +457,8 @@ class RemoteStore:
         sw.setMethod(POST)
         sw.setOnlyConneg(True)
         sw.setTimeout(max(1, int(self.timeout)))
-        if "virtuoso" in self.server_software.lower():  # so that it stops working too (in ms)
-            sw.addParameter("timeout", str(max(1, int(self.timeout * 1000))))
+        if self.is_virtuoso:  # so that it stops working too
+            sw.addParameter("timeout", _milliseconds(self.timeout))
         sw.setQuery(text)
         if form in ("SELECT", "ASK"):
             sw.setReturnFormat(JSON)
@@ -655,6 +655,11 @@ def ask_answer(answer: Any) -> Any:
     found = any(v is not None and v.value not in ("0", "false") for row in answer for v in row)
     return ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if found else b"false"),
                                   format=ox.QueryResultsFormat.JSON)
+
+
+def _milliseconds(seconds: float) -> str:
+    """Virtuoso's ``timeout`` parameter: whole milliseconds, at least 1 (0 would mean no limit)."""
+    return str(max(1, int(seconds * 1000)))
 
 
 def _safe_bnodes(body: bytes) -> bytes:

@@ -39,7 +39,7 @@ from ..backends import GraphStore
 from ..sources import SOURCES
 from ..store import EmbeddedStore, StoreNotBuilt, current_generation
 from .results import PREFIXES
-from .state import WebState, get_state
+from .state import get_state
 
 DUMPS = "dumps"
 MANIFEST = "manifest.json"
@@ -172,13 +172,6 @@ def read_dumps(store_root: Path | str, generation: str | None = None) -> list[Du
     return [DumpInfo(**d) for d in data["dumps"]]
 
 
-def _generation(state: WebState) -> str:
-    generation = state.store.generation()
-    if generation is None:
-        raise StoreNotBuilt(f"no graph published in {state.store.where}: run `ecograph build` first")
-    return generation
-
-
 def _missing() -> Response:
     return Response(
         "The dumps of this build are not written yet (the build writes them after publishing).\n",
@@ -190,7 +183,7 @@ def _missing() -> Response:
 async def list_dumps(request: Request) -> Response:
     state = get_state(request)
     try:
-        infos = read_dumps(state.settings.store, _generation(state))
+        infos = read_dumps(state.settings.store, state.store.current())
     except StoreNotBuilt as exc:
         return Response(f"{exc}\n", status_code=503, media_type="text/plain; charset=utf-8")
     if infos is None:
@@ -209,7 +202,7 @@ async def get_dump(name: Annotated[str, PathParam(pattern=r"^[A-Za-z0-9._-]+$")]
                    request: Request) -> Response:
     state = get_state(request)
     try:
-        generation = _generation(state)
+        generation = state.store.current()
         folder = dumps_dir(state.settings.store, generation)
         infos = read_dumps(state.settings.store, generation)
     except StoreNotBuilt as exc:

@@ -15,8 +15,6 @@ from ..remote import RemoteStore, ServerUnavailable
 from ..settings import Settings
 from ..store import StoreUnavailable
 
-__all__ = ["RegistryWatch", "StoreUnavailable"]
-
 
 class RegistryWatch:
     """Keeps a :class:`RemoteStore` whose published graphs and stamp follow the server's registry."""

@@ -18,8 +18,8 @@ from fastapi.templating import Jinja2Templates
 from ..backends import GraphStore
 from ..remote import ServerUnavailable
 from ..settings import Settings
-from ..store import EmbeddedStore, StoreNotBuilt, current_generation
-from .registry import RegistryWatch, StoreUnavailable
+from ..store import EmbeddedStore, StoreNotBuilt, StoreUnavailable, current_generation
+from .registry import RegistryWatch
 from .remote_queries import RemoteQueries
 from .workers import QueryPool
 
@@ -66,6 +66,13 @@ class StoreView:
             name = path.name if path is not None else None
             self._generation = (now, name)
         return name
+
+    def current(self) -> str:
+        """The published generation; raises StoreNotBuilt when nothing is published yet."""
+        generation = self.generation()
+        if generation is None:
+            raise StoreNotBuilt(f"no graph published in {self.where}: run `ecograph build` first")
+        return generation
 
     def get(self) -> GraphStore:
         """The open store; raises StoreNotBuilt when nothing is published yet."""
@@ -165,9 +172,7 @@ class WebState:
 
     def memoised(self, name: str, build: Any) -> Any:
         """``build(store)`` once per generation (graph statistics, catalogue, service description)."""
-        generation = self.store.generation()
-        if generation is None:
-            raise StoreNotBuilt(f"no graph published in {self.store.where}: run `ecograph build` first")
+        generation = self.store.current()
         key = (generation, name)
         value = self.memo.get(key)
         if value is None:
