@@ -129,6 +129,7 @@ class _Facts:
         self.in_sectors = {org: set().union(*(self.above.get(s, ()) for s in sectors))
                            for org, sectors in self.sectors.items()}
         self.in_clusters = {org: found & clusters for org, found in self.in_sectors.items()}
+        self.companies = {org for org, helix in self.helix.items() if ECO.Company in helix}
         self.gaps = list(store.query(sparql_prefixes() + _GAPS, default_graph=graphs))
         self.labels = {row["org"].value: row["label"].value for row in store.query(
             sparql_prefixes() + _LABELS, default_graph=graphs) if row["label"] is not None}
@@ -215,13 +216,9 @@ def _triple_helix(f: _Facts) -> list[ox.Triple]:
     return out
 
 
-def _companies(f: _Facts) -> set[str]:
-    return {org for org, helix in f.helix.items() if ECO.Company in helix}
-
-
 def _company_coverage(f: _Facts) -> list[ox.Triple]:
     counts: dict[tuple[str, str], int] = defaultdict(int)
-    for company in _companies(f):
+    for company in f.companies:
         for sector in f.in_sectors.get(company, ()):
             for m in f.places.get(company, ()):
                 counts[(sector, m)] += 1
@@ -234,16 +231,15 @@ def _company_coverage(f: _Facts) -> list[ox.Triple]:
 
 
 def _research_ties(f: _Facts) -> list[ox.Triple]:
-    companies = _companies(f)
     out: list[ox.Triple] = []
     pairs = [(org, sector) for org, sectors in f.research.items() for sector in sectors
              if ECO.KnowledgeInstitution in f.helix.get(org, ()) and f.places.get(org)]
     # the list's order: by institution name, then sector name (see _data_gaps)
     pairs.sort(key=lambda pair: (*f.by_name(pair[0])[:2], f.sector_name(pair[1]), pair[0], pair[1]))
+    partners = {org: [c for c in f.tied.get(org, ()) if c in f.companies] for org, _ in pairs}
     for position, (org, sector) in enumerate(pairs, start=1):
-        partners = [c for c in f.tied.get(org, ()) if c in companies]
         counts: dict[str, int] = {m: 0 for m in f.places.get(org, ())}
-        for company in partners:
+        for company in partners[org]:
             if sector in f.in_sectors.get(company, ()):
                 for m in f.places.get(company, ()):
                     counts[m] = counts.get(m, 0) + 1
