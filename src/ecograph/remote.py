@@ -18,12 +18,7 @@ What stands in for the embedded store's generations:
   option would show them.) The list is read when the store is opened; :meth:`is_stale` tells
   when the stamp changed, as the embedded store tells when a new generation was published.
 * **Substitutions** (engine-bound variables, SEP-0007) cannot be sent over the protocol, so the
-  query text is rewritten: a ``VALUES ?v { term }`` block is put at the start of every group
-  graph pattern that mentions ``?v`` (and of the query's top group). This is what Oxigraph's
-  substitution means — the variable is bound everywhere, inside sub-queries and ``UNION``
-  branches too — whereas one ``VALUES`` block after the query would join only after grouping.
-  Only terms are written into the text, serialised by pyoxigraph from already-built terms;
-  user strings never are.
+  query text is rewritten with ``VALUES`` blocks (:mod:`ecograph.sparql.values`).
 * **The base IRI** has no protocol parameter: a ``BASE`` declaration is put in front.
 * **The publication time** is the registry's ``dcterms:modified`` (written with each stamp).
 * **Time limits**: :meth:`open_query` streams an answer and gives up after a wall-clock limit
@@ -40,7 +35,6 @@ import json
 import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.error import URLError
 from urllib.parse import urlencode
@@ -52,6 +46,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 from .namespaces import DCTERMS, VOID
 from .settings import Settings
+from .sparql.values import bind_values, query_form
 from .store import StoreNotBuilt, StoreUnavailable
 
 REGISTRY = "registry"
@@ -97,115 +92,13 @@ PARTIAL_STATE = "S1TAT"
 
 
 # --- query text --------------------------------------------------------------------------------
-
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
-  | (?P<word>[A-Za-z_][\w\-.:]*[\w\-:]|[A-Za-z_])
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
-
-
-@dataclass(frozen=True)
-class _Token:
-    kind: str
-    text: str
-    start: int
-    end: int
-
-
-def _tokens(sparql: str) -> list[_Token]:
-    """Significant tokens (no white space, no comments)."""
-    out: list[_Token] = []
-    for m in _TOKEN.finditer(sparql):
-        kind = m.lastgroup or "other"
-        if kind not in ("ws", "comment"):
-            out.append(_Token(kind, m.group(), m.start(), m.end()))
-    return out
-
-
-def query_form(sparql: str) -> str:
-    """SELECT, CONSTRUCT, ASK or DESCRIBE: the first query-form keyword of the text."""
-    for tok in _tokens(sparql):
-        if tok.kind == "word" and tok.text.upper() in _FORMS:
-            return tok.text.upper()
-    raise SyntaxError("not a SPARQL query (no SELECT, CONSTRUCT, ASK or DESCRIBE)")
-
-
-def term_text(term: Any) -> str:
-    """SPARQL text of a bound term: IRIs and literals only (VALUES cannot hold a blank node)."""
-    if isinstance(term, (ox.NamedNode, ox.Literal)):
-        return str(term)  # N-Triples syntax, escaped by pyoxigraph; valid SPARQL
-    raise ValueError(f"cannot bind {term!r} over the SPARQL protocol: only IRIs and literals")
-
-
-def bind_values(sparql: str, bindings: Mapping[str, Any]) -> str:
-    """The query with each variable of ``bindings`` bound in every group that mentions it.
-
-    Group graph patterns are found with a lexer (strings, IRIs and comments cannot fool it);
-    ``VALUES`` data blocks, ``CONSTRUCT`` templates and the braces around a sub-``SELECT``
-    (which cannot hold anything but the sub-query) are not groups.
-    """
-    if not bindings:
-        return sparql
-    values = {name.lstrip("?$"): term_text(term) for name, term in bindings.items()}
-    toks = _tokens(sparql)
-    # match braces
-    partner: dict[int, int] = {}
-    stack: list[int] = []
-    for i, tok in enumerate(toks):
-        if tok.text == "{":
-            stack.append(i)
-        elif tok.text == "}" and stack:
-            partner[stack.pop()] = i
-    inserts: list[tuple[int, str]] = []
-    top_done = False
-    skip_next_brace = False  # after VALUES or CONSTRUCT (template) or CONSTRUCT WHERE
-    depth_skip_until = -1
-    for i, tok in enumerate(toks):
-        upper = tok.text.upper() if tok.kind == "word" else ""
-        if upper == "VALUES":
-            skip_next_brace = True
-            continue
-        if upper == "CONSTRUCT":
-            skip_next_brace = True  # the template, or the triples of CONSTRUCT WHERE
-            continue
-        if tok.text != "{":
-            continue
-        if skip_next_brace:
-            skip_next_brace = False
-            depth_skip_until = max(depth_skip_until, partner.get(i, i))
-            continue
-        if i < depth_skip_until:
-            continue
-        nxt = toks[i + 1] if i + 1 < len(toks) else None
-        if nxt is not None and nxt.kind == "word" and nxt.text.upper() == "SELECT":
-            continue  # the braces around a sub-query
-        end = partner.get(i, len(toks))
-        used = {t.text[1:] for t in toks[i + 1:end] if t.kind == "var"}
-        names = [n for n in values if n in used or not top_done]
-        top_done = True
-        if names:
-            inserts.append((tok.end, "".join(f" VALUES ?{n} {{ {values[n]} }}" for n in names)))
-    if not top_done:
-        raise SyntaxError("cannot bind variables: the query has no group graph pattern")
-    out = sparql
-    for pos, text in sorted(inserts, reverse=True):
-        out = out[:pos] + text + out[pos:]
-    return out
+# The one SPARQL reading of the code base (ecograph.sparql) finds the query form and the groups
+# that VALUES blocks go into.
 
 
 def prepare(sparql: str, *, substitutions: Mapping[str, Any] | None = None, base_iri: str | None = None) -> str:
     """The text sent to the server: base IRI declared, substitutions bound."""
-    text = bind_values(sparql, substitutions or {})
+    text = bind_values(sparql, substitutions or {})  # the canonical text, bound
     if base_iri:
         text = f"BASE {ox.NamedNode(base_iri)}\n{text}"
     return text

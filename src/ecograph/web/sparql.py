@@ -21,9 +21,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ..settings import Settings
+from ..sparql.guard import Checked, Refused, check_query
 from ..store import StoreNotBuilt
 from . import formats
-from .guard import Checked, Refused, check_query
 from .state import WebState, get_state
 from .workers import Job, Overloaded, QueryTimeout
 
@@ -267,7 +267,7 @@ async def _answer(
                      {"Retry-After": "2"})
     try:
         job = Job(
-            query=text, form=checked.form, media_type=media, max_rows=settings.max_rows,
+            query=checked.text, form=checked.form, media_type=media, max_rows=settings.max_rows,
             base_iri=base_iri, default_graphs=default_graphs, named_graphs=named_graphs,
             query_has_dataset=checked.has_dataset, from_graphs=tuple(checked.from_graphs),
             from_named=tuple(checked.from_named),
