@@ -180,7 +180,7 @@ def test_runaway_query_times_out_and_the_app_keeps_answering(remote_app: LiveSer
         response = sparql(remote_app, f"{CARTESIAN} # {i}")
         results[i] = (response.status_code, response.text, time.monotonic() - started)
 
-    limit = remote_app.settings.max_concurrent
+    limit = remote_app.settings.per_client
     threads = [threading.Thread(target=runaway, args=(i,)) for i in range(limit)]
     for t in threads:
         t.start()

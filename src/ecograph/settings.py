@@ -50,8 +50,24 @@ class Settings:
                          "(remote backend: queries sent to the server at once)."},
     )
     max_concurrent: int = field(
-        default=4,
-        metadata={"doc": "Concurrent queries allowed per client address before 429."},
+        default=0,
+        metadata={"doc": "Concurrent queries allowed per client address before 429; 0: half the workers "
+                         "(rounded up). Never more than that, so one client cannot hold every worker."},
+    )
+    max_result_bytes: int = field(
+        default=32_000_000,
+        metadata={"doc": "Largest answer the public endpoint sends for one query, in bytes; a cut answer "
+                         "says so in `X-Ecograph-Bytes-Capped`."},
+    )
+    worker_memory: int = field(
+        default=2048,
+        metadata={"doc": "Heap limit of one query worker process, in MB (0: none); a query past it fails "
+                         "with 503 instead of exhausting the machine."},
+    )
+    forwarded_allow_ips: str = field(
+        default="",
+        metadata={"doc": "Comma-separated addresses of reverse proxies whose `X-Forwarded-For` names the "
+                         "client (for the per-client limit); empty: trust no proxy."},
     )
     tiles: str = field(
         default="",
@@ -95,6 +111,12 @@ class Settings:
             except ValueError as exc:
                 raise ValueError(f"ECOGRAPH_{f.name.upper()}={raw!r}: {exc}") from exc
         return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def per_client(self) -> int:
+        """Queries one client may have running or waiting: at most half the workers, rounded up."""
+        fair = -(-max(1, self.workers) // 2)
+        return min(self.max_concurrent, fair) if self.max_concurrent > 0 else fair
 
     def graph(self, name: str) -> str:
         """IRI of a named graph of ours."""

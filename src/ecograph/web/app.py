@@ -75,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store=store,
         pool=None,
         templates=_templates(),
-        limiter=ClientLimiter(settings.max_concurrent),
+        limiter=ClientLimiter(settings.per_client),
     )
 
     @asynccontextmanager
@@ -84,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if store.is_remote:  # the server runs the queries; nothing to fork
             pool = RemoteQueries(store.get, settings.workers)
         else:
-            pool = QueryPool(settings.store, settings.workers)
+            pool = QueryPool(settings.store, settings.workers, memory_mb=settings.worker_memory)
         await pool.start()
         state.pool = pool
         # compute the viewer's per-build data (heatmaps, network layout) before the first visitor asks
@@ -144,5 +144,6 @@ def serve(host: str, port: int) -> None:
     """Run the web service (one event loop; queries run in the worker processes, or on the server)."""
     import uvicorn
 
+    trusted = get_settings().forwarded_allow_ips.strip()
     uvicorn.run("ecograph.web.app:create_app", factory=True, host=host, port=port,
-                proxy_headers=True, log_level="info")
+                proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None, log_level="info")

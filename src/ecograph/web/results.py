@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -43,6 +43,54 @@ def capped(items: Iterable[Any], max_rows: int) -> tuple[list[Any], bool]:
     """The first ``max_rows`` items, and whether there were more."""
     rows = list(islice(items, max_rows + 1))
     return rows[:max_rows], len(rows) > max_rows
+
+
+#: Bytes a binding or triple adds to a document beyond its terms' text (JSON keys and braces,
+#: XML elements). The estimate only decides where to stop reading; the written body is checked.
+_OVERHEAD = 48
+
+
+def _term_size(term: Any) -> int:
+    if term is None:
+        return 0
+    if isinstance(term, ox.Literal):
+        return len(term.value) + len(term.datatype.value) + _OVERHEAD
+    return len(str(term)) + _OVERHEAD
+
+
+def solution_size(row: Any, variables: list[str]) -> int:
+    """An upper estimate of the bytes one solution takes in any results format."""
+    return sum(_term_size(row[v]) + len(v) for v in variables) + _OVERHEAD
+
+
+def triple_size(triple: Any) -> int:
+    """An upper estimate of the bytes one triple takes in any RDF format."""
+    return _term_size(triple.subject) + _term_size(triple.predicate) + _term_size(triple.object)
+
+
+def bounded(items: Iterable[Any], max_rows: int, max_bytes: int,
+            size: Callable[[Any], int]) -> tuple[list[Any], bool, bool]:
+    """The first items that fit ``max_rows`` and ``max_bytes``; (items, rows capped, bytes capped)."""
+    taken: list[Any] = []
+    total = 0
+    for item in items:
+        if len(taken) == max_rows:
+            return taken, True, False
+        total += size(item)
+        if total > max_bytes:
+            return taken, False, True
+        taken.append(item)
+    return taken, False, False
+
+
+def fit(items: list[Any], max_bytes: int, write: Callable[[list[Any]], bytes]) -> tuple[bytes, bool]:
+    """``write(items)``, with items dropped from the end until the document has at most ``max_bytes``."""
+    body = write(items)
+    dropped = False
+    while len(body) > max_bytes and items:
+        items = items[: int(len(items) * max_bytes / len(body) * 0.9)]
+        body, dropped = write(items), True
+    return body, dropped
 
 
 # --- SELECT ----------------------------------------------------------------------------------------

@@ -13,6 +13,9 @@ a graph the store does not hold is refused, since other engines would fetch it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import ipaddress
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -25,7 +28,7 @@ from ..sparql.guard import Checked, Refused, check_query
 from ..store import StoreNotBuilt
 from . import formats
 from .state import WebState, get_state
-from .workers import Job, Overloaded, QueryTimeout
+from .workers import Job, Overloaded, QueryTimeout, WorkerDied
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -171,7 +174,12 @@ def choose_media(checked: Checked, fmts: tuple[str, ...] | None, accept: str | N
 
 
 def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The limiter's key: the client address, or its /64 for IPv6 (one host's usual allocation)."""
+    host = request.client.host if request.client else "unknown"
+    if ":" in host:
+        with contextlib.suppress(ValueError):
+            return str(ipaddress.ip_network(f"{host}/64", strict=False))
+    return host
 
 
 def endpoint_url(request: Request) -> str:
@@ -257,7 +265,9 @@ async def _answer(
         return cached()  # type: ignore[no-any-return]
     held = state.memoised("graphs", lambda store: frozenset(store.graphs()))
     base_iri = settings.base + "/sparql"
-    checked = check_query(text, held, base_iri=base_iri)
+    # off the event loop: the parse is linear, but a body of a megabyte still takes a while
+    checked = check_query(text, held, base_iri=base_iri) if len(text) < 4096 else \
+        await asyncio.to_thread(check_query, text, held, base_iri=base_iri)
     media = choose_media(checked, fmt, accept)
     if state.pool is None:
         raise StoreNotBuilt("query workers are not running")
@@ -268,6 +278,7 @@ async def _answer(
     try:
         job = Job(
             query=checked.text, form=checked.form, media_type=media, max_rows=settings.max_rows,
+            max_bytes=settings.max_result_bytes,
             base_iri=base_iri, default_graphs=default_graphs, named_graphs=named_graphs,
             query_has_dataset=checked.has_dataset, from_graphs=tuple(checked.from_graphs),
             from_named=tuple(checked.from_named),
@@ -276,6 +287,9 @@ async def _answer(
     except QueryTimeout:
         return error(503, f"The query was stopped after the time limit of {settings.query_timeout:g} s. "
                           "Narrow it down (LIMIT, more specific patterns) and try again.")
+    except WorkerDied:
+        return error(503, "The query stopped its worker, most likely by needing more memory than a query may "
+                          "use. Narrow it down and try again.")
     except Overloaded as exc:
         return error(429, f"The endpoint is busy ({exc}); retry later.",
                      {"Retry-After": str(max(1, int(settings.query_timeout // 4)))})

@@ -3,9 +3,13 @@
 pyoxigraph evaluates a query in Rust without checking for Python signals, so a thread running a
 runaway query cannot be stopped. Each query therefore runs in a worker process (started from a
 ``forkserver``, so a fresh one is ready in milliseconds) that opens the store read-only, runs
-one job at a time, serialises the result itself and sends back bytes. When a job outlives its
-time limit the parent kills the process (SIGKILL really ends the work) and starts a new one; the
-web process never blocks on a query and keeps answering other requests meanwhile.
+one job at a time, serialises the result itself (at most ``max_rows`` rows and about
+``max_bytes`` bytes) and sends back a small header and the body as raw bytes (no pickling of
+the answer). The time limit covers the whole exchange, the answer's transfer included: when a
+job outlives it the parent kills the process (SIGKILL really ends the work) and starts a new one;
+the web process never blocks on a query and keeps answering other requests meanwhile.
+
+Each worker has no network and a bounded heap (:mod:`.sandbox`).
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ import contextlib
 import logging
 import multiprocessing
 import signal
-import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -24,7 +27,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..store import EmbeddedStore, StoreNotBuilt
-from . import results
+from . import results, sandbox
 from .formats import RDF, RDF_MEDIA, RESULTS, RESULTS_MEDIA
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,7 @@ class Job:
     form: str  # SELECT, CONSTRUCT, DESCRIBE, ASK (from the guard)
     media_type: str  # negotiated; a key of formats.RESULTS or formats.RDF
     max_rows: int
+    max_bytes: int = 32_000_000
     base_iri: str | None = None
     default_graphs: tuple[str, ...] | None = None  # protocol default-graph-uri
     named_graphs: tuple[str, ...] | None = None  # protocol named-graph-uri
@@ -63,6 +67,10 @@ class Overloaded(Exception):
     """No worker became free in time, or too many jobs are waiting."""
 
 
+class WorkerDied(Exception):
+    """The worker ended while running the job (out of memory, or killed from outside)."""
+
+
 # --- inside the worker process ---------------------------------------------------------------------
 
 
@@ -81,28 +89,50 @@ def run_job(store: ox.Store, job: Job) -> Reply:
 def serialise(job: Job, result: Any) -> Reply:
     """The reply for a query answer: solutions, a boolean, or any iterable of triples."""
     headers: dict[str, str] = {}
+    rows_capped = bytes_capped = False
     if isinstance(result, ox.QuerySolutions):
         fmt = RESULTS[job.media_type]
         variables = [v.value for v in result.variables]
-        rows, truncated = results.capped(result, job.max_rows)
-        body = results.write_solutions(variables, rows, fmt)
+        rows, rows_capped, bytes_capped = results.bounded(
+            result, job.max_rows, job.max_bytes, lambda row: results.solution_size(row, variables))
+        body, trimmed = results.fit(rows, job.max_bytes, lambda r: results.write_solutions(variables, r, fmt))
+        bytes_capped = bytes_capped or trimmed
         media = RESULTS_MEDIA[fmt]
     elif isinstance(result, ox.QueryBoolean):
         fmt = RESULTS[job.media_type]
-        body, truncated, media = results.write_boolean(result, fmt), False, RESULTS_MEDIA[fmt]
+        body, media = results.write_boolean(result, fmt), RESULTS_MEDIA[fmt]
     else:
         rdf = RDF[job.media_type]
-        triples, truncated = results.capped(result, job.max_rows)
-        body = results.write_triples(triples, rdf)
+        triples, rows_capped, bytes_capped = results.bounded(
+            result, job.max_rows, job.max_bytes, results.triple_size)
+        body, trimmed = results.fit(triples, job.max_bytes, lambda t: results.write_triples(t, rdf))
+        bytes_capped = bytes_capped or trimmed
         media = RDF_MEDIA[rdf]
-    if truncated:
+    if rows_capped:
         headers["X-Ecograph-Rows-Capped"] = str(job.max_rows)
+    if bytes_capped:
+        headers["X-Ecograph-Bytes-Capped"] = str(job.max_bytes)
     return Reply(200, media, body, headers)
 
 
-def worker_main(conn: Connection, store_root: str) -> None:
+def _send(conn: Connection, reply: Reply) -> None:
+    conn.send((reply.status, reply.media_type, reply.headers, reply.generation))
+    conn.send_bytes(reply.body)
+
+
+def _receive(conn: Connection) -> Reply:
+    status, media, headers, generation = conn.recv()
+    return Reply(status, media, conn.recv_bytes(), headers, generation)
+
+
+def worker_main(conn: Connection, store_root: str, memory_mb: int = 0) -> None:
     """Serve jobs from ``conn`` until it closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        sandbox.forbid_network()
+    except sandbox.SandboxError as exc:  # only the guard stands between SERVICE and the network
+        log.error("query worker runs WITH network access: %s", exc)
+    sandbox.limit_memory(memory_mb)
     store: EmbeddedStore | None = None
     root = Path(store_root)
     while True:
@@ -119,10 +149,13 @@ def worker_main(conn: Connection, store_root: str) -> None:
             reply = Reply(503, "text/plain; charset=utf-8", f"{exc}\n".encode())
         except SyntaxError as exc:
             reply = Reply(400, "text/plain; charset=utf-8", f"Syntax error: {exc}\n".encode())
+        except MemoryError:
+            reply = Reply(503, "text/plain; charset=utf-8", b"The query needed more memory than a query "
+                          b"worker may use (ECOGRAPH_WORKER_MEMORY); narrow it down.\n")
         except Exception as exc:  # an evaluation error is the query's, not the server's
             reply = Reply(400, "text/plain; charset=utf-8", f"Query failed: {exc}\n".encode())
         try:
-            conn.send(reply)
+            _send(conn, reply)
         except (BrokenPipeError, OSError):
             return
 
@@ -131,9 +164,9 @@ def worker_main(conn: Connection, store_root: str) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx: Any, store_root: str) -> None:
+    def __init__(self, ctx: Any, store_root: str, memory_mb: int) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
-        self.process = ctx.Process(target=worker_main, args=(child, store_root), daemon=True)
+        self.process = ctx.Process(target=worker_main, args=(child, store_root, memory_mb), daemon=True)
         self.process.start()
         child.close()
 
@@ -152,8 +185,10 @@ class _Worker:
 class QueryPool:
     """A fixed number of worker processes; a job waits for an idle one."""
 
-    def __init__(self, store_root: Path | str, size: int, *, max_waiting: int | None = None) -> None:
+    def __init__(self, store_root: Path | str, size: int, *, max_waiting: int | None = None,
+                 memory_mb: int = 0) -> None:
         self.store_root = str(Path(store_root).resolve())
+        self.memory_mb = memory_mb
         self.size = max(1, size)
         self.max_waiting = max_waiting if max_waiting is not None else self.size * 8
         self.waiting = 0
@@ -170,7 +205,7 @@ class QueryPool:
             self._idle.put_nowait(worker)
 
     def _spawn(self) -> _Worker:
-        worker = _Worker(self._ctx, self.store_root)
+        worker = _Worker(self._ctx, self.store_root, self.memory_mb)
         self._all.add(worker)
         return worker
 
@@ -193,29 +228,30 @@ class QueryPool:
             raise Overloaded("no query worker became free in time") from None
         finally:
             self.waiting -= 1
-        loop = asyncio.get_running_loop()
-        ready: asyncio.Future[None] = loop.create_future()
-        fd = worker.conn.fileno()
-        started = time.monotonic()
+        exchange = asyncio.ensure_future(asyncio.to_thread(self._exchange, worker, job))
         try:
-            await asyncio.to_thread(worker.conn.send, job)
-            loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
-            try:
-                await asyncio.wait_for(ready, max(0.0, timeout - (time.monotonic() - started)))
-            finally:
-                loop.remove_reader(fd)
-            reply: Reply = await asyncio.to_thread(worker.conn.recv)
+            reply = await asyncio.wait_for(asyncio.shield(exchange), timeout)
         except TimeoutError:
             self.killed += 1
             log.warning("query exceeded %.1f s; killing worker pid %s", timeout, worker.process.pid)
-            asyncio.ensure_future(self._replace(worker))
+            await self._replace(worker)  # the exchange's blocked read ends with the worker
+            with contextlib.suppress(BaseException):
+                await exchange
             raise QueryTimeout(timeout) from None
+        except (EOFError, OSError):
+            await self._replace(worker)
+            raise WorkerDied("the query worker ended while running the query") from None
         except BaseException:
-            # Crashed worker, cancelled request, broken pipe: never reuse a worker in an unknown state.
+            # A cancelled request: never reuse a worker in an unknown state.
             asyncio.ensure_future(self._replace(worker))
             raise
         self._idle.put_nowait(worker)
         return reply
+
+    @staticmethod
+    def _exchange(worker: _Worker, job: Job) -> Reply:
+        worker.conn.send(job)
+        return _receive(worker.conn)
 
     @property
     def pids(self) -> list[int]:
