@@ -13,6 +13,7 @@ The scan is one left-to-right pass of one compiled pattern: linear in the text, 
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 
 #: §19.8 PN_CHARS_BASE
@@ -52,6 +53,22 @@ _TERMINALS = [
     ("OP", r"\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,.=<>!+\-*/|^?]"),
 ]
 _SCAN = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _TERMINALS))
+# The terminals each ASCII character can start, so that a position tries only those (in the
+# grammar's order of precedence); other characters try them all.
+_STARTS = {
+    "ws": " \t\r\n", "comment": "#", "IRIREF": "<", "BLANK_NODE_LABEL": "_", "VAR": "?$", "LANGTAG": "@",
+    "PNAME_LN": ":" + string.ascii_letters, "PNAME_NS": ":" + string.ascii_letters,
+    "DOUBLE": "+-." + string.digits, "DECIMAL": "+-." + string.digits, "INTEGER": "+-" + string.digits,
+    "STRING_LONG1": "'", "STRING_LONG2": '"', "STRING1": "'", "STRING2": '"', "NIL": "(", "ANON": "[",
+    "WORD": "_" + string.ascii_letters, "OP": "^&|!<>=\x7b\x7d()[];,.+-*/?",
+}
+_BY_CHAR = {
+    chr(c): re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _TERMINALS
+                                if chr(c) in _STARTS[name]) or "(?!)")
+    for c in range(128)
+}
+#: Longest token list accepted: a megabyte of single-character tokens is refused after this many.
+MAX_TOKENS = 200_000
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 #: The keywords of the grammar (matched without regard to case, except ``a``).
@@ -118,9 +135,10 @@ def tokenize(text: str) -> list[Token]:
     """The significant terminals of an (already codepoint-unescaped) query text."""
     tokens: list[Token] = []
     pos, end = 0, len(text)
-    match = _SCAN.match
+    by_char, scan = _BY_CHAR, _SCAN
     while pos < end:
-        m = match(text, pos)
+        pattern = by_char.get(text[pos], scan)
+        m = pattern.match(text, pos)
         if m is None:
             raise LexError(f"unexpected character {text[pos]!r}", *_where(text, pos))
         kind = m.lastgroup
@@ -135,6 +153,8 @@ def tokenize(text: str) -> list[Token]:
                 raise LexError(f"unknown keyword {word!r}", *_where(text, pos))
         if kind not in ("ws", "comment"):
             tokens.append(Token(kind, m.group(), pos))
+            if len(tokens) > MAX_TOKENS:
+                raise LexError(f"more than {MAX_TOKENS} tokens", *_where(text, pos))
         pos = m.end()
     return tokens
 

@@ -85,15 +85,24 @@ class ParsedQuery:
     def has_dataset(self) -> bool:
         return bool(self.from_graphs or self.from_named)
 
+    expanded: dict[int, str] = field(default_factory=dict)  # token index of a prefixed name → its IRI
+
     def canonical(self, inserts: dict[int, str] | None = None) -> str:
-        """The query as the engine gets it; ``inserts`` adds text after the token at each index."""
-        return canonical_text(self.tokens, inserts)
+        """The query as the engine gets it; ``inserts`` adds text after the token at each index.
+
+        Prefixed names are written as the full IRIs they stand for, so no engine has to agree
+        with this parser on escapes in local names (Oxigraph, for one, refuses ``\\%``).
+        """
+        return canonical_text(self.tokens, inserts, self.expanded)
 
 
-def canonical_text(tokens: list[Token], inserts: dict[int, str] | None = None) -> str:
+def canonical_text(tokens: list[Token], inserts: dict[int, str] | None = None,
+                   expanded: dict[int, str] | None = None) -> str:
     parts: list[str] = []
     for i, tok in enumerate(tokens):
         text = string_text(string_value(tok)) if tok.kind in STRING_KINDS else tok.text
+        if expanded and i in expanded:
+            text = f"<{expanded[i]}>"
         if tok.kind == "NIL":
             text = "()"
         elif tok.kind == "ANON":
@@ -149,6 +158,7 @@ class _Parser:
         self.groups: list[Group] = []
         self.open_groups: list[Group] = []
         self.result: ParsedQuery | None = None
+        self.expanded: dict[int, str] = {}
 
     # --- cursor ---------------------------------------------------------------------------------
 
@@ -200,7 +210,9 @@ class _Parser:
         prefix, _, local = tok.text.partition(":")
         if prefix not in self.prefixes:
             raise QuerySyntaxError(f"prefix {prefix!r}: is not declared (character {tok.pos + 1})")
-        return self.prefixes[prefix] + local_value(local)
+        iri = self.prefixes[prefix] + local_value(local)
+        self.expanded[self.i - 1] = iri
+        return iri
 
     def iri(self) -> str:
         if not self.at_kind("IRIREF", "PNAME_LN", "PNAME_NS"):
@@ -236,6 +248,7 @@ class _Parser:
         if self.peek() is not None:
             self.fail("the end of the query")
         self.result.groups = self.groups
+        self.result.expanded = self.expanded
         return self.result
 
     def q_select(self) -> None:
@@ -265,7 +278,7 @@ class _Parser:
         if not self.accept("*"):
             count = 0
             while self.at_kind("VAR") or self.at_iri():
-                self.take()
+                self.var_or_iri()
                 count += 1
             if not count:
                 self.fail("'*', a variable or an IRI")
@@ -479,7 +492,7 @@ class _Parser:
 
     def data_block_value(self) -> None:
         if self.at_iri():
-            self.take()
+            self.iri()
         elif self.at_kind(*STRING_KINDS):
             self.rdf_literal()
         elif self.at_kind(*NUMBER_KINDS):
