@@ -47,8 +47,10 @@ class Spelled:
 def cases() -> list[Case]:
     out = [
         Case("reported-dot-word", "SELECT * WHERE {{ VALUES ?v {{1}} .{block} }}"),
-        Case("reported-pname-quote", "PREFIX ex: <http://e/> SELECT * WHERE {{ OPTIONAL {{ ?s ex:a\\' ?o }} {block} }} #'"),
-        Case("reported-pname-hash", "PREFIX ex: <http://e/> SELECT * WHERE {{ OPTIONAL {{ ?s ex:a\\# ?o }} {block} }} #'"),
+        Case("reported-pname-quote",
+             "PREFIX ex: <http://e/> SELECT * WHERE {{ OPTIONAL {{ ?s ex:a\\' ?o }} {block} }} #'"),
+        Case("reported-pname-hash",
+             "PREFIX ex: <http://e/> SELECT * WHERE {{ OPTIONAL {{ ?s ex:a\\# ?o }} {block} }} #'"),
     ]
     for i, c in enumerate(PN_LOCAL_ESC):
         out.append(Case(f"pn-local-esc-{i}", "PREFIX ex: <http://e/> SELECT * WHERE {{ ?s ex:a\\" + c.replace("{", "{{")
@@ -67,8 +69,8 @@ def cases() -> list[Case]:
         Case("comment-with-quote", "SELECT * WHERE {{ # it's\n {block} }}"),
         Case("string-with-hash", "SELECT * WHERE {{ BIND('#' AS ?h) {block} }}"),
         Case("string-with-brace", "SELECT * WHERE {{ BIND('}}' AS ?h) {block} }}"),
-        Case("lang-and-datatype", "SELECT * WHERE {{ BIND('a'@en-BE AS ?l) BIND('1'^^<http://www.w3.org/2001/XMLSchema#int> "
-                                  "AS ?d) {block} }}"),
+        Case("lang-and-datatype", "SELECT * WHERE {{ BIND('a'@en-BE AS ?l) "
+                                  "BIND('1'^^<http://www.w3.org/2001/XMLSchema#int> AS ?d) {block} }}"),
         Case("numbers-glued", "SELECT * WHERE {{ ?s ?p 1.{block} }}"),
         Case("after-filter", "SELECT * WHERE {{ FILTER(1+-1<2)\n{block} }}"),
         Case("optional", "SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ {block} }} }}"),
@@ -98,7 +100,8 @@ def spelled() -> list[Spelled]:
             k = keyword[:i] + esc + keyword[i + 1:]
             out.append(Spelled(f"codepoint-{style}-{i}", f"SELECT * WHERE {{{{ {k} <{{url}}> {{{{ ?x ?y ?z }}}} }}}}"))
     for i, ws in enumerate(WS):
-        out.append(Spelled(f"ws-{i}", f"SELECT * WHERE{ws}{{{{{ws}SERVICE{ws}<{{url}}>{ws}{{{{{ws}?x ?y ?z{ws}}}}}{ws}}}}}"))
+        text = f"SELECT * WHERE{ws}{{{{{ws}SERVICE{ws}<{{url}}>{ws}{{{{{ws}?x ?y ?z{ws}}}}}{ws}}}}}"
+        out.append(Spelled(f"ws-{i}", text))
     out += [
         Spelled("comments-between", "SELECT * WHERE {{#c\nSERVICE#c\n<{url}>#c\n{{ ?x ?y ?z }}#c\n}}"),
         Spelled("no-space", "SELECT * WHERE{{SERVICE<{url}>{{?x ?y ?z}}}}"),
