@@ -277,3 +277,22 @@ def test_a_megabyte_of_hostile_text_does_not_stall_the_pages(server: LiveServer)
         thread.join()
     assert statuses and set(statuses) == {400}, set(statuses)
     assert max(latencies) < 0.5, max(latencies)
+
+
+# --- smaller findings -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/sparql", "/doc/node/1", "/dumps/", "/.well-known/void", "/ontology"])
+def test_head_answers_like_get_without_a_body(server: LiveServer, path: str) -> None:
+    get = httpx.get(server.url + path)
+    head = httpx.head(server.url + path)
+    assert head.status_code == get.status_code != 405
+    assert head.content == b""
+    assert head.headers.get("content-type") == get.headers.get("content-type")
+
+
+@pytest.mark.parametrize("key", ["a%20b", "a%00b", "%FF", "%3Cx%3E", "a%22b", "x%7Bb%7D"])
+def test_keys_that_are_no_iri_are_not_found(server: LiveServer, key: str) -> None:
+    for prefix in ("/doc/org/", "/id/org/", "/ontology/"):
+        response = httpx.get(server.url + prefix + key)
+        assert response.status_code == 404, (prefix + key, response.status_code, response.text[:200])

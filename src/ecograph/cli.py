@@ -57,7 +57,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             if hook is not None:
                 hook(None)
         else:
-            report = build(settings, progress=_progress, after_publish=_after_publish(settings))
+            report = build(settings, progress=_progress, before_publish=_after_publish(settings))
     except BuildError as exc:
         _progress(f"build: {exc}")
         return 2
@@ -70,13 +70,16 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _after_publish(settings):  # type: ignore[no-untyped-def]
-    """Regenerate what is derived from a published generation (dumps), if that module is present."""
+    """Write what is derived from a generation (dumps), if that module is present.
+
+    Embedded: called with the staged generation before it is published, so that a published
+    generation always has its dumps. Remote: called after the server's graphs were replaced."""
     try:
         from .web.dumps import write_dumps
     except ImportError:
         return None
 
-    def hook(_generation: Path | None) -> None:
+    def hook(generation: Path | None) -> None:
         _progress("[dumps] writing dumps …")
         if settings.backend == "remote":  # read back from the server, written to ECOGRAPH_STORE/dumps
             from .remote import RemoteStore
@@ -87,7 +90,9 @@ def _after_publish(settings):  # type: ignore[no-untyped-def]
             finally:
                 remote.close()
         else:
-            write_dumps(settings.store, settings.base)
+            from .store import EmbeddedStore
+
+            write_dumps(settings.store, settings.base, EmbeddedStore(settings.store, generation=generation))
 
     return hook
 

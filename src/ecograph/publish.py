@@ -197,11 +197,17 @@ def build(
     sources: tuple[Source, ...] = SOURCES,
     progress: Progress = print,
     after_publish: Callable[[Path], None] | None = None,
+    before_publish: Callable[[Path], None] | None = None,
 ) -> BuildReport:
-    """Build every source into a new generation and publish it; see the module docstring."""
+    """Build every source into a new generation and publish it; see the module docstring.
+
+    ``before_publish`` gets the finished generation's folder before it becomes current (the
+    dumps are written there, so a published generation always has its dumps); if it fails, the
+    generation is discarded. ``after_publish`` gets it once it is current.
+    """
     root = settings.store
     with _Lock(root):
-        return _build(settings, root, sources, progress, after_publish)
+        return _build(settings, root, sources, progress, after_publish, before_publish)
 
 
 def _build(
@@ -210,6 +216,7 @@ def _build(
     sources: tuple[Source, ...],
     progress: Progress,
     after_publish: Callable[[Path], None] | None,
+    before_publish: Callable[[Path], None] | None = None,
 ) -> BuildReport:
     started = time.perf_counter()
     prune_generations(root)
@@ -252,6 +259,8 @@ def _build(
         report.triples = len(store)
         store.flush()
         del store
+        if before_publish is not None:
+            before_publish(gen)
     except BaseException:
         discard_generation(gen)
         raise
@@ -268,9 +277,13 @@ def _identity(settings: Settings) -> Any:
     path = settings.data / "curated" / "organisations.csv"
     if not path.is_file():
         return None
+    from .ingest.base import IngestError
     from .ingest.identity import Identity
 
-    return Identity.from_csv(path)
+    try:
+        return Identity.from_csv(path)
+    except IngestError as exc:  # every source's keys depend on it: publish nothing rather than other keys
+        raise BuildError(f"{exc} — nothing was published") from None
 
 
 def _load_ontology(store: ox.Store, settings: Settings, progress: Progress) -> str:

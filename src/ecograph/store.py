@@ -37,9 +37,10 @@ class StoreUnavailable(StoreNotBuilt):
 class EmbeddedStore:
     """The published generation of the on-disk store, opened for reading."""
 
-    def __init__(self, root: Path | str, *, read_only: bool = True) -> None:
+    def __init__(self, root: Path | str, *, read_only: bool = True, generation: Path | None = None) -> None:
+        """Open the current generation, or ``generation`` (a staged one, before it is published)."""
         self.root = Path(root)
-        self.path = current_generation(self.root)
+        self.path = generation if generation is not None else current_generation(self.root)
         if self.path is None:
             raise StoreNotBuilt(f"no graph published in {self.root}: run `ecograph build` first")
         self._store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))

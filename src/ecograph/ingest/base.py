@@ -83,7 +83,21 @@ def csv_rows(
     except csv.Error as exc:
         raise IngestError(where, reader.line_num, f"invalid CSV: {exc}") from None
     except UnicodeDecodeError as exc:
-        raise IngestError(where, None, f"not UTF-8: {exc.reason}") from None
+        raise not_utf8(where, exc) from None
+
+
+def not_utf8(where: Path | str, exc: UnicodeDecodeError) -> IngestError:
+    """The error for a file that is not UTF-8, naming the line of the first bad byte."""
+    line: int | None = None
+    path = Path(where)
+    try:
+        raw = path.read_bytes() if path.is_file() else b""
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError as whole:
+        line = raw.count(b"\n", 0, whole.start) + 1
+    except OSError:
+        pass
+    return IngestError(where, line, f"not UTF-8 ({exc.reason}, byte {exc.object[exc.start:exc.start + 1]!r})")
 
 
 def csv_records(path: Path, columns: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:

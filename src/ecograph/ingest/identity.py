@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .base import not_utf8
+
 ROR_PREFIX = "https://ror.org/"
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 
@@ -137,8 +139,11 @@ class Identity:
     @classmethod
     def from_csv(cls, path: Path | str) -> Identity:
         """Read ``organisations.csv`` of the curated data."""
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            return cls(csv.DictReader(handle))
+        try:
+            with open(path, newline="", encoding="utf-8-sig") as handle:
+                return cls(csv.DictReader(handle))
+        except UnicodeDecodeError as exc:
+            raise not_utf8(path, exc) from None
 
     @property
     def keys(self) -> frozenset[str]:

@@ -19,6 +19,7 @@ the engine behind it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -149,6 +150,20 @@ def parse_query(text: str, *, base_iri: str | None = None) -> ParsedQuery:
     return _Parser(tokens, base_iri).query()
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def resolve_iri(base: str | None, ref: str) -> str:
+    """RFC 3986 resolution of ``ref`` against ``base``; an absolute IRI stays exactly as written
+    (``urljoin`` would drop an empty fragment: ``…/core#`` must keep its ``#``)."""
+    if not base or _SCHEME.match(ref):
+        return ref
+    joined = urljoin(base, ref)
+    if ref.endswith(("#", "?")) and not joined.endswith(ref[-1]):
+        joined += ref[-1]
+    return joined
+
+
 class _Parser:
     def __init__(self, tokens: list[Token], base: str | None) -> None:
         self.toks = tokens
@@ -205,8 +220,7 @@ class _Parser:
 
     def resolve(self, tok: Token) -> str:
         if tok.kind == "IRIREF":
-            ref = tok.text[1:-1]
-            return urljoin(self.base, ref) if self.base else ref
+            return resolve_iri(self.base, tok.text[1:-1])
         prefix, _, local = tok.text.partition(":")
         if prefix not in self.prefixes:
             raise QuerySyntaxError(f"prefix {prefix!r}: is not declared (character {tok.pos + 1})")

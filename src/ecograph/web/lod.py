@@ -190,7 +190,10 @@ async def _exists(state: WebState, iri: str) -> bool:
     if cached is not None:
         return bool(cached)
     store = state.store.get()
-    node = ox.NamedNode(iri)
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:  # a key with spaces, NUL, "<"…: no IRI of ours, so nothing is described there
+        return False
     found = next(iter(store.oxigraph.quads_for_pattern(node, None, None, None)), None) is not None
     state.docs.put(key, found, 1)
     return found
@@ -363,8 +366,11 @@ async def ontology_term(term: str, request: Request) -> Response:
         store = state.store.get()
     except StoreNotBuilt as exc:
         return _text(str(exc), 503)
-    node = ox.NamedNode(ECO_NS + term)
-    if next(iter(store.oxigraph.quads_for_pattern(node, None, None, None)), None) is None:
+    try:
+        node = ox.NamedNode(ECO_NS + term)
+    except ValueError:
+        node = None
+    if node is None or next(iter(store.oxigraph.quads_for_pattern(node, None, None, None)), None) is None:
         return _text(f"Not found: {ECO_NS + term} is not a term of the ontology.", 404)
     media = formats.negotiate(request.headers.get("accept"), formats.DOC_OFFERS)
     target = f"/ontology#{term}" if media in (formats.HTML, "application/xhtml+xml", None) else "/ontology.ttl"
