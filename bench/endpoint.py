@@ -90,8 +90,11 @@ def saved_query() -> str:
     return "\n".join(line for line in path.read_text().splitlines() if not line.startswith("#+"))
 
 
-def wrk(url: str, duration: float, connections: int, headers: dict[str, str]) -> dict[str, float]:
+def wrk(url: str, duration: float, connections: int, headers: dict[str, str],
+        script: Path | None = None) -> dict[str, float]:
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{int(duration)}s", "--latency", "--timeout", "10s"]
+    if script is not None:
+        cmd += ["-s", str(script)]
     for name, value in headers.items():
         cmd += ["-H", f"{name}: {value}"]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout

@@ -41,6 +41,7 @@ try:
 except ImportError:  # tests/ is not a package
     from conftest import BASE, make_settings, quiet  # type: ignore[no-redef]
     from servers import Server, start_oxigraph, start_virtuoso, virtuoso_binary  # type: ignore[no-redef]
+from hostile import Case, Listener, Spelled, cases, spelled
 
 ECO = "https://w3id.org/ecograph/ontology#"
 KUL = f"{BASE}/id/org/ku_leuven"
@@ -153,6 +154,37 @@ def test_service_load_and_unknown_graphs_are_refused(remote_app: LiveServer) -> 
     assert unknown.status_code == 403
     broken = sparql(remote_app, "SELECT * WHERE { ?s ?p }")  # past the guard; the server finds the error
     assert broken.status_code == 400 and "Syntax error" in broken.text
+
+
+def test_the_server_itself_would_fetch_so_the_guard_must_stop_service(server: Server) -> None:
+    """Oxigraph server runs SERVICE and has no switch to turn it off (README): the guard is the wall."""
+    listener = Listener()
+    try:
+        query = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?x ?y ?z }} }}"
+        httpx.get(server.query, params={"query": query}, timeout=30)
+        assert listener.connections >= 1
+    finally:
+        listener.close()
+
+
+@pytest.mark.parametrize("case", [c for c in cases() if c.name.startswith(("reported", "pn-local", "echar-single1"))]
+                         + [c for c in spelled() if c.name.startswith(("codepoint-u", "variable", "ws-"))],
+                         ids=lambda c: c.name)
+def test_hostile_spellings_reach_no_host_through_the_remote_backend(
+        remote_app: LiveServer, case: Case | Spelled) -> None:
+    listener = Listener()
+    try:
+        query = case.hostile(listener.url)
+        url = remote_app.url + "/sparql"
+        for response in (httpx.get(url, params={"query": query}, timeout=30),
+                         httpx.post(url, data={"query": query}, timeout=30),
+                         httpx.post(url, content=query.encode(), timeout=30,
+                                    headers={"Content-Type": "application/sparql-query"})):
+            assert response.status_code in (400, 403), (query, response.text)
+            assert "LEAKED" not in response.text
+        assert listener.connections == 0
+    finally:
+        listener.close()
 
 
 def test_staging_graphs_stay_invisible(remote_app: LiveServer, settings: Settings) -> None:
@@ -331,6 +363,21 @@ def virtuoso_app(tmp_path_factory: pytest.TempPathFactory, embedded: EmbeddedSto
             yield live
     finally:
         server.kill()  # its folder is temporary
+
+
+def test_virtuoso_runs_neither_service_nor_the_sponger_for_anonymous_queries(virtuoso_app: LiveServer) -> None:
+    """A fresh Virtuoso grants the SPARQL user neither SPARQL_LOAD_SERVICE_DATA nor SPARQL_SPONGE
+    (README: keep it so); asked directly, past ecograph's guard, it fetches nothing."""
+    listener = Listener()
+    try:
+        endpoint = virtuoso_app.settings.sparql_query
+        for query in (f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?x ?y ?z }} }}",
+                      f'DEFINE get:soft "replace" SELECT * FROM <{listener.url}> WHERE {{ ?x ?y ?z }}'):
+            response = httpx.get(endpoint, params={"query": query}, timeout=60)
+            assert response.status_code >= 400 and "SECURITY" in response.text, response.text[:300]
+        assert listener.connections == 0
+    finally:
+        listener.close()
 
 
 def test_virtuoso_smoke(virtuoso_app: LiveServer, embedded_app: LiveServer) -> None:

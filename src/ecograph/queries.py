@@ -42,6 +42,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .namespaces import ECO, PREFIXES
+from .sparql.values import query_form
 from .store import StoreNotBuilt, run_query
 
 QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
@@ -158,13 +159,8 @@ class SavedQuery:
 
     @property
     def form(self) -> str:
-        """SELECT, CONSTRUCT, ASK or DESCRIBE."""
-        body = "\n".join(
-            line for line in self.text.splitlines() if not line.lstrip().startswith("#")
-        )
-        body = re.sub(r"<[^>]*>", "<>", body)
-        m = re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", body, re.IGNORECASE)
-        return m.group(1).upper() if m else "SELECT"
+        """SELECT, CONSTRUCT, ASK or DESCRIBE (as the SPARQL parser reads it)."""
+        return query_form(self.text)
 
 
 def expand_curie(value: str) -> str:
