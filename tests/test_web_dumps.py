@@ -199,3 +199,34 @@ def test_real_build_pages_dumps_and_catalogue(real_build: tuple) -> None:  # typ
         assert (None, VOID.subset, URIRef(f"{settings.base}/graph/ror")) in void
         onto = httpx.get(live.url + "/ontology", headers={"Accept": "text/html"})
         assert onto.status_code == 200 and 'id="Capability"' in onto.text
+
+
+def test_a_build_that_dies_right_after_publishing_leaves_its_dumps(tmp_path: Path, shared_data: Path) -> None:
+    """The dumps are written from the staged generation before it becomes current (issue 11)."""
+    from conftest import make_settings, mirror_downloads
+
+    from ecograph import cli
+    from ecograph.publish import build
+    from ecograph.sources import SOURCES
+    from ecograph.store import current_generation
+
+    settings = make_settings(tmp_path)
+    mirror_downloads(settings, shared_data)
+    seen: dict[str, object] = {}
+
+    def before(generation: Path) -> None:
+        seen["current when dumped"] = current_generation(settings.store)
+        hook = cli._after_publish(settings)
+        assert hook is not None
+        hook(generation)
+
+    def killed(_generation: Path) -> None:
+        raise KeyboardInterrupt  # the process ends here, as under SIGKILL: nothing after the flip runs
+
+    with pytest.raises(KeyboardInterrupt):
+        build(settings, sources=tuple(s for s in SOURCES if s.name == "megatrends"), progress=lambda _m: None,
+              before_publish=before, after_publish=killed)
+    current = current_generation(settings.store)
+    assert current is not None and seen["current when dumped"] != current
+    infos = read_dumps(settings.store)
+    assert infos is not None and any(i.name == "ecograph.nq.gz" and i.statements > 0 for i in infos)
