@@ -149,7 +149,12 @@ def test_a_worker_given_service_directly_reaches_nobody(store_root: Path, listen
         finally:
             await pool.close()
 
-    status, body = asyncio.run(run())
+    out: list[tuple[int, bytes]] = []
+    # its own thread: Playwright's sync API may hold an event loop in the main one
+    thread = threading.Thread(target=lambda: out.append(asyncio.run(run())))
+    thread.start()
+    thread.join(60)
+    status, body = out[0]
     assert status == 400 and b"LEAKED" not in body, body
     assert listener.connections == 0
 
