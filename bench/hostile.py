@@ -14,6 +14,10 @@ On one synthetic store (bench/endpoint.py's), measures with Debian's ``wrk`` on 
    going while another (127.0.0.3) sends uncached queries one after the other; its p50/p99
    (target p99 ≤ 200 ms).
 
+With ``--baseline REV`` (e.g. the commit before issue 11) that revision's web app runs on the
+same store in the same run, for a before/after of 1 and 2. Two queries: a light one (20 labels)
+and a heavier one (capabilities counted per sector), each with a per-request literal.
+
 Prints the figures; a benchmark, not a test (it asserts nothing).
 """
 
@@ -39,6 +43,11 @@ from endpoint import BASE, LABEL, show, synthetic_store, wrk  # noqa: E402
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 HEAD = 'SELECT ?o ?l ?tag WHERE { BIND("'
 TAIL = f'" AS ?tag) ?o <{LABEL}> ?l }} LIMIT 20'
+QUERIES = {
+    "light": (HEAD, TAIL),
+    "heavier": ('SELECT ?s (COUNT(?c) AS ?n) (SAMPLE(?t) AS ?tag) WHERE { BIND("',
+                '" AS ?t) ?c <https://w3id.org/ecograph/ontology#sector> ?s } GROUP BY ?s'),
+}
 LUA = """
 local counter = 0
 function setup(thread) thread:set("id", math.random(1, 1000000000)) end
@@ -49,9 +58,10 @@ end
 """
 
 
-def uncached_wrk(url: str, path: str, duration: float, connections: int, work: Path) -> dict[str, float]:
-    script = work / f"uncached-{abs(hash(url)) % 10_000}.lua"
-    script.write_text(LUA.replace("{path}", path + quote(HEAD)).replace("{tail}", quote(TAIL)))
+def uncached_wrk(url: str, path: str, duration: float, connections: int, work: Path,
+                 query: tuple[str, str] = (HEAD, TAIL)) -> dict[str, float]:
+    script = work / f"uncached-{abs(hash((url, query))) % 100_000}.lua"
+    script.write_text(LUA.replace("{path}", path + quote(query[0])).replace("{tail}", quote(query[1])))
     return wrk(url, duration, connections, {"Accept": "application/sparql-results+json"}, script=script)
 
 
@@ -68,9 +78,11 @@ def start(argv: list[str], env: dict[str, str], ready: str) -> subprocess.Popen[
     raise RuntimeError(f"{argv[0]} did not start")
 
 
-def ecograph(store: Path, port: int, workers: int, timeout: float) -> subprocess.Popen[bytes]:
+def ecograph(store: Path, port: int, workers: int, timeout: float, src: Path | None = None) -> subprocess.Popen[bytes]:
     env = {**os.environ, "ECOGRAPH_STORE": str(store), "ECOGRAPH_BASE": BASE, "ECOGRAPH_WORKERS": str(workers),
            "ECOGRAPH_QUERY_TIMEOUT": str(timeout)}
+    if src is not None:  # another revision's package, on the same store
+        env["PYTHONPATH"] = str(src)
     return start([sys.executable, "-m", "uvicorn", "ecograph.web.app:create_app", "--factory", "--host",
                   "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"],
                  env, f"http://127.0.0.1:{port}/openapi.json")
@@ -119,6 +131,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--orgs", type=int, default=3000)
     parser.add_argument("--port", type=int, default=18766)
+    parser.add_argument("--baseline", default="", help="a git revision whose web app runs on the same store too")
     args = parser.parse_args()
     for tool in ("wrk", "oxigraph"):
         if shutil.which(tool) is None and not (Path(sys.executable).parent / tool).exists():
@@ -132,28 +145,45 @@ def main() -> None:
         shutil.copytree((store / "current").resolve(), copy)
         print(f"synthetic store: {args.orgs} organisations; wrk, 4 connections, {args.duration:g} s each")
 
-        eco = ecograph(store, args.port, workers=8, timeout=30)
+        apps = {"this revision": None}
+        if args.baseline:
+            tree = work / "baseline"
+            subprocess.run(["git", "-C", str(Path(__file__).resolve().parents[1]), "worktree", "add", "--detach",
+                            str(tree), args.baseline], check=True, capture_output=True)
+            apps[f"baseline {args.baseline}"] = tree / "src"
         ox_port = args.port + 1
         oxi = start([oxigraph, "serve", "--location", str(copy), "--bind", f"127.0.0.1:{ox_port}",
                      "--union-default-graph"], dict(os.environ), f"http://127.0.0.1:{ox_port}/query?query=ASK%7B%7D")
+        ox_url = f"http://127.0.0.1:{ox_port}"
         try:
-            eco_url, ox_url = f"http://127.0.0.1:{args.port}", f"http://127.0.0.1:{ox_port}"
-            first = httpx.get(eco_url + "/sparql", params={"query": f"{HEAD}check{TAIL}"})
-            assert first.status_code == 200 and len(first.json()["results"]["bindings"]) == 20, first.text
-            uncached_wrk(eco_url, "/sparql?query=", 2, 4, work)  # warm both
-            uncached_wrk(ox_url, "/query?query=", 2, 4, work)
-            mine = uncached_wrk(eco_url, "/sparql?query=", args.duration, 4, work)
-            theirs = uncached_wrk(ox_url, "/query?query=", args.duration, 4, work)
-            show("uncached, ecograph /sparql", mine, "≥ 1.0× Oxigraph server")
-            show("uncached, Oxigraph server /query", theirs, "baseline")
-            print(f"ratio ecograph / Oxigraph server: {mine['rps'] / theirs['rps']:.2f}×")
-            cached_url = f"{eco_url}/sparql?query={quote(HEAD + 'cached' + TAIL)}"
-            httpx.get(cached_url)
-            show("cached, ecograph /sparql", wrk(cached_url, args.duration, 4,
-                                                 {"Accept": "application/sparql-results+json"}), "≥ 2,500 req/s")
+            baseline_rps: dict[str, float] = {}
+            for kind, query in QUERIES.items():
+                uncached_wrk(ox_url, "/query?query=", 2, 4, work, query)
+                theirs = uncached_wrk(ox_url, "/query?query=", args.duration, 4, work, query)
+                baseline_rps[kind] = theirs["rps"]
+                show(f"uncached {kind}, Oxigraph server", theirs, "baseline")
+            for name, src in apps.items():
+                eco = ecograph(store, args.port, workers=8, timeout=30, src=src)
+                try:
+                    eco_url = f"http://127.0.0.1:{args.port}"
+                    first = httpx.get(eco_url + "/sparql", params={"query": f"{HEAD}check{TAIL}"})
+                    assert first.status_code == 200 and len(first.json()["results"]["bindings"]) == 20, first.text
+                    for kind, query in QUERIES.items():
+                        uncached_wrk(eco_url, "/sparql?query=", 2, 4, work, query)  # warm
+                        mine = uncached_wrk(eco_url, "/sparql?query=", args.duration, 4, work, query)
+                        show(f"uncached {kind}, {name}", mine, "≥ 1.0× Oxigraph server")
+                        print(f"    ratio to Oxigraph server: {mine['rps'] / baseline_rps[kind]:.2f}×")
+                    cached_url = f"{eco_url}/sparql?query={quote(HEAD + 'cached' + TAIL)}"
+                    httpx.get(cached_url)
+                    show(f"cached, {name}", wrk(cached_url, args.duration, 4,
+                                                {"Accept": "application/sparql-results+json"}), "≥ 2,500 req/s")
+                finally:
+                    stop(eco)
         finally:
-            stop(eco)
             stop(oxi)
+            if args.baseline:
+                subprocess.run(["git", "-C", str(Path(__file__).resolve().parents[1]), "worktree", "remove",
+                                "--force", str(work / "baseline")], capture_output=True)
 
         eco = ecograph(store, args.port, workers=2, timeout=args.duration)
         try:
