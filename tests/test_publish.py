@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 from conftest import REPO, make_settings, mirror_downloads, quiet
 
-from ecograph.publish import BuildReport, build
+from ecograph.publish import BuildError, BuildReport, build
 from ecograph.settings import Settings
 from ecograph.sources import SOURCES
 from ecograph.store import EmbeddedStore, current_generation
@@ -188,3 +188,37 @@ def test_sigkill_during_build_leaves_previous_state(tmp_path: Path, shared_data:
     assert _digest(settings.store) == digest
     generations = sorted(p.name for p in (settings.store / "generations").iterdir())
     assert len(generations) == 2
+
+
+def _corrupt(path: Path, line: int) -> None:
+    """Put a byte that is not UTF-8 (a Latin-1 é) into line ``line`` of a text file."""
+    lines = path.read_bytes().split(b"\n")
+    lines[line - 1] = lines[line - 1] + b"caf\xe9"
+    path.write_bytes(b"\n".join(lines))
+
+
+def test_invalid_utf8_is_a_file_and_line_error_and_publishes_nothing_of_that_source(
+        tmp_path: Path, shared_data: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    settings = make_settings(tmp_path, data=data)
+    mirror_downloads(settings, shared_data)
+    sources = tuple(s for s in SOURCES if s.name in ("nace", "megatrends"))
+    build(settings, sources=sources, progress=quiet)
+    before = {name: _graph_lines(settings.store, settings.graph(name)) for name in ("nace", "megatrends")}
+    mapping = data / "megatrend_sectors.csv"
+    _corrupt(mapping, 3)
+    report = build(settings, sources=sources, progress=quiet)
+    megatrends = next(s for s in report.sources if s.name == "megatrends")
+    assert megatrends.status == "kept-previous"
+    assert f"{mapping}:3: not UTF-8" in megatrends.error, megatrends.error
+    assert _graph_lines(settings.store, settings.graph("megatrends")) == before["megatrends"]
+    assert next(s for s in report.sources if s.name == "nace").status == "published"
+
+    curated = data / "curated" / "organisations.csv"
+    _corrupt(curated, 5)
+    generation = EmbeddedStore(settings.store).generation
+    with pytest.raises(BuildError) as err:
+        build(settings, sources=sources, progress=quiet)
+    assert f"{curated}:5: not UTF-8" in str(err.value)
+    assert EmbeddedStore(settings.store).generation == generation  # nothing was published

@@ -20,7 +20,7 @@ import hashlib
 import importlib
 import io
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from . import nt
 from .cube import materialise
 from .fetch import read_sidecar
-from .ingest.base import IngestContext, IngestError
+from .ingest.base import IngestContext, IngestError, not_utf8
 from .namespaces import DCTERMS, ECO, PROV, RDF, VOID, XSD
 from .reasoning import infer
 from .settings import Settings
@@ -131,6 +131,20 @@ def _source_files(settings: Settings, source: Source) -> tuple[dict[str, Path], 
         elif not spec.optional:
             missing.append(str(path))
     return files, missing
+
+
+def first_bad_utf8(paths: Iterable[Path]) -> IngestError | None:
+    """The first input file (not an archive) that is not UTF-8, as a file:line error."""
+    for path in paths:
+        if path.suffix in (".zip", ".gz"):
+            continue
+        try:
+            path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            return not_utf8(path, exc)
+        except OSError:
+            continue
+    return None
 
 
 def _checksum(files: dict[str, Path]) -> str:
@@ -342,6 +356,8 @@ def _publish_source(
             rep.error = f"{source.name}: invalid triple from the ingester: {exc}"
         if reader.error is not None:
             err = reader.error
+            if isinstance(err, UnicodeDecodeError):  # name the file and line, whichever reader met it
+                err = first_bad_utf8(files.values()) or err
             rep.error = str(err) if isinstance(err, IngestError) else f"{type(err).__name__}: {err}"
             if not isinstance(err, (IngestError, ValueError, KeyError, OSError)):
                 raise err
