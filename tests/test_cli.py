@@ -41,6 +41,20 @@ def test_query_before_build_says_what_to_do(tmp_path: Path) -> None:
     assert "ecograph build" in out.stderr
 
 
+def test_query_follows_the_backend_setting(real_build: tuple[Settings, BuildReport]) -> None:
+    """With ECOGRAPH_BACKEND=remote, `ecograph query` asks the server, never the local folder."""
+    settings, _ = real_build
+    local = dict(os.environ, ECOGRAPH_STORE=str(settings.store), ECOGRAPH_BASE=settings.base)
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert _run("query", query, "--format", "csv", env=local).returncode == 0
+    remote = dict(local, ECOGRAPH_BACKEND="remote", ECOGRAPH_SPARQL_QUERY=f"http://127.0.0.1:{_free_port()}/query")
+    for args in ((query,), ("value-chain-coverage",)):
+        out = _run("query", *args, "--format", "csv", env=remote)
+        assert out.returncode != 0, out.stdout[:300]
+        assert out.stdout == ""
+        assert "127.0.0.1" in out.stderr, out.stderr
+
+
 @pytest.fixture()
 def served(tmp_path: Path) -> Iterator[str]:
     """`ecograph serve` on a store folder that holds no build yet."""

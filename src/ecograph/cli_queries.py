@@ -12,10 +12,11 @@ import sys
 import textwrap
 from typing import Any
 
+from .backends import open_store
 from .queries import QueryError, SavedQuery, get_query, load_catalogue, run_saved, run_sparql
 from .results import FORMATS, render
 from .settings import get_settings
-from .store import EmbeddedStore, StoreNotBuilt
+from .store import StoreNotBuilt
 
 _SAVED_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -107,7 +108,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         if not is_saved and params:
             raise QueryError("--param applies to saved queries only")
         query: Any = get_query(args.target) if is_saved else None
-        store = EmbeddedStore(settings.store)
+        store = open_store(settings)  # the configured backend, as `serve` and `build` use
         if query is not None:
             result = run_saved(store.oxigraph, query, params, base=settings.base)
         else:
