@@ -164,14 +164,23 @@ def test_catalog_conforms_to_dcat_ap_shapes(server: LiveServer, shapes: str) -> 
     assert conforms, report
 
 
+#: DCAT-AP 3 recommended properties the catalogue does not give yet (each a known gap, to be closed
+#: one by one; the test fails when one more goes missing, and asks to shorten this list when one is added).
+RECOMMENDED_NOT_YET = {
+    "dcat:bbox", "dcat:centroid", "dcat:contactPoint", "dcat:distribution", "dcat:keyword", "dcat:theme",
+    "dcat:themeTaxonomy", "dcatap:availability", "dct:description", "dct:format", "dct:language",
+    "dct:publisher", "dct:spatial", "dct:temporal", "dct:type",
+}
+
+
 def test_catalog_recommended_properties(server: LiveServer) -> None:
-    """Print which DCAT-AP recommended properties are still missing (run with -s)."""
+    """The DCAT-AP recommended properties the catalogue lacks are exactly the known gaps."""
     import pyshacl
 
-    _, results, text = pyshacl.validate(dcat_graph(server),
-                                        shacl_graph=Graph().parse(DCAT_AP / "shapes_recommended.ttl"))
-    missing = sorted({line.strip() for line in text.splitlines() if "Result Path" in line})
-    print("\nDCAT-AP recommended properties missing:", missing or "none")
+    _, _, text = pyshacl.validate(dcat_graph(server), shacl_graph=Graph().parse(DCAT_AP / "shapes_recommended.ttl"))
+    missing = {line.split("Result Path:", 1)[1].strip() for line in text.splitlines() if "Result Path:" in line}
+    assert missing - RECOMMENDED_NOT_YET == set(), "newly missing recommended properties"
+    assert RECOMMENDED_NOT_YET - missing == set(), "now present: remove them from RECOMMENDED_NOT_YET"
 
 
 @pytest.mark.slow
