@@ -24,6 +24,7 @@ PREFIX eco:  <https://w3id.org/ecograph/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX qb:   <http://purl.org/linked-data/cube#>
 PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
 
 # the join the dashboard questions ran before the cube, grouped by municipality
@@ -104,7 +105,8 @@ def test_cube_is_deterministic_and_has_no_blank_nodes(store: ox.Store) -> None:
     datasets = {t.subject.value for t in first if t.object == ox.NamedNode(qb + "DataSet")}
     assert datasets == {f"{BASE}/id/dataset/{n}" for n in (
         "coverage", "megatrend-coverage", "data-gaps", "cluster-bridges", "triple-helix", "company-coverage",
-        "research-ties")}
+        "research-ties", "stage-unknown", "megatrend-stage-unknown", "unplaced", "megatrend-unplaced",
+        "unclassified")}
 
 
 def test_sole_organisation_names_the_one_organisation(store: ox.Store) -> None:
@@ -121,3 +123,91 @@ def test_sole_organisation_names_the_one_organisation(store: ox.Store) -> None:
     assert all((n == 1) == (org is not None) for n, org in named.values())
     cell = named[f"{BASE}/id/observation/sector-stage/electronics.production.24020"]
     assert cell == (1, ox.NamedNode(f"{BASE}/id/org/chipfab"))
+
+
+# the unknown counts of ecograph.gaps, as a direct join (no Python rule)
+_IN_CONCEPT = {
+    "sector": "?concept skos:inScheme <id/scheme/sectors> . ?s skos:broader* ?concept .",
+    "megatrend": "?concept eco:answeredBy ?t . ?s skos:broader* ?t .",
+}
+DIRECT_UNKNOWN = """
+    SELECT ?concept ?m (COUNT(DISTINCT ?org) AS ?n) WHERE {{
+      ?org eco:locatedIn ?m .
+      {{ ?org eco:activeIn ?s }} UNION {{ ?c eco:organisation ?org ; eco:sector ?s }}
+      {concept}
+      FILTER NOT EXISTS {{ ?k eco:organisation ?org ; eco:sector ?ks . {known} }}
+    }} GROUP BY ?concept ?m"""
+DIRECT_UNPLACED = """
+    SELECT ?concept (COUNT(DISTINCT ?org) AS ?n) WHERE {{
+      {{ ?org eco:activeIn ?s }} UNION {{ ?c eco:organisation ?org ; eco:sector ?s }}
+      {concept}
+      FILTER NOT EXISTS {{ ?org eco:locatedIn ?anywhere }}
+    }} GROUP BY ?concept"""
+CUBE_UNKNOWN = """
+    SELECT ?concept ?m ?n WHERE {{
+      ?obs qb:dataSet <id/dataset/{dataset}> ; {dim} ?concept ; eco:organisationCount ?n .
+      OPTIONAL {{ ?obs sdmx-dimension:refArea ?m }} }}"""
+
+
+def _counts(store: ox.Store, query: str) -> dict[tuple[str, str], int]:
+    rows = store.query(PREFIXES + query, base_iri=BASE + "/", use_default_graph_as_union=True)
+    return {(r["concept"].value, r["m"].value if r["m"] is not None else ""): int(r["n"].value) for r in rows}
+
+
+@pytest.mark.parametrize("kind", ["sector", "megatrend"])
+def test_unknown_counts_equal_the_direct_join(store: ox.Store, kind: str) -> None:
+    concept = _IN_CONCEPT[kind]
+    known = concept.replace("?s ", "?ks ").replace("?t ", "?kt ").replace("?t .", "?kt .")
+    known = known.replace("?concept skos:inScheme <id/scheme/sectors> . ", "")
+    direct = _counts(store, DIRECT_UNKNOWN.format(concept=concept, known=known))
+    named = "" if kind == "sector" else "megatrend-"
+    dim = "eco:refSector" if kind == "sector" else "eco:refMegatrend"
+    assert _counts(store, CUBE_UNKNOWN.format(dataset=f"{named}stage-unknown", dim=dim)) == direct
+    unplaced = {(c, ""): n for (c, _m), n in _counts(store, DIRECT_UNPLACED.format(concept=concept)).items()}
+    assert _counts(store, CUBE_UNKNOWN.format(dataset=f"{named}unplaced", dim=dim)) == unplaced
+    if kind == "sector":
+        assert direct, "the fixture has organisations whose stage is unknown"
+
+
+def test_unknown_counts_of_a_small_region() -> None:
+    """One organisation per case, counted by hand: stage unknown, unplaced, unclassified, known."""
+    store = ox.Store()
+    store.load(input=f"""
+        @prefix eco: <https://w3id.org/ecograph/ontology#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        @prefix org: <http://www.w3.org/ns/org#> . @prefix b: <{BASE}/id/> .
+        GRAPH <{BASE}/graph/curated> {{
+          b:sector\\/other skos:inScheme b:scheme\\/sectors .
+          b:sector\\/finance skos:inScheme b:scheme\\/sectors ; skos:broader b:sector\\/other .
+          b:megatrend\\/mt05 eco:answeredBy b:sector\\/finance .
+          b:org\\/bank a org:Organization ; eco:locatedIn b:municipality\\/24062 ; eco:activeIn b:sector\\/finance .
+          b:org\\/fund a org:Organization ; eco:activeIn b:sector\\/finance .
+          b:org\\/club a org:Organization ; eco:locatedIn b:municipality\\/24062 .
+          b:org\\/insurer a org:Organization ; eco:locatedIn b:municipality\\/24062 ; eco:activeIn b:sector\\/other .
+          b:capability\\/insurer eco:organisation b:org\\/insurer ; eco:sector b:sector\\/other ;
+                                eco:stage b:stage\\/market .
+        }}""", format=ox.RdfFormat.TRIG)
+    cube = ox.Store()
+    cube.extend(ox.Quad(t.subject, t.predicate, t.object) for t in materialise(store, BASE, list(store.named_graphs())))
+    got = {(r["d"].value.rsplit("/", 1)[1], r["c"].value.rsplit("/", 1)[1] if r["c"] else "", int(r["n"].value))
+           for r in cube.query(PREFIXES + """SELECT ?d ?c ?n WHERE { ?o qb:dataSet ?d ; eco:organisationCount ?n
+               OPTIONAL { ?o eco:refSector|eco:refMegatrend ?c }
+               FILTER(?d NOT IN (<""" + BASE + "/id/dataset/coverage>, <" + BASE + """/id/dataset/megatrend-coverage>))
+               FILTER(STRENDS(STR(?d), "unknown") || STRENDS(STR(?d), "unplaced") || STRENDS(STR(?d), "classified"))
+           }""")}
+    assert got == {
+        ("stage-unknown", "finance", 1),  # the bank: in finance, no stage anywhere
+        ("stage-unknown", "other", 1),  # the bank again (finance is in "other"); the insurer's stage is known
+        ("megatrend-stage-unknown", "mt05", 1),
+        ("unplaced", "finance", 1), ("unplaced", "other", 1), ("megatrend-unplaced", "mt05", 1),  # the fund
+        ("unclassified", "", 1),  # the club
+    }
+
+
+def test_unclassified_counts_equal_the_direct_join(store: ox.Store) -> None:
+    direct = _counts(store, """
+        SELECT ("" AS ?concept) ?m (COUNT(DISTINCT ?org) AS ?n) WHERE {
+          ?class rdfs:subClassOf* <http://www.w3.org/ns/org#Organization> . ?org a ?class ; eco:locatedIn ?m .
+          FILTER NOT EXISTS { ?org eco:activeIn ?s } FILTER NOT EXISTS { ?c eco:organisation ?org } } GROUP BY ?m""")
+    cube = _counts(store, """SELECT ("" AS ?concept) ?m ?n WHERE {
+        ?obs qb:dataSet <id/dataset/unclassified> ; sdmx-dimension:refArea ?m ; eco:organisationCount ?n }""")
+    assert cube == {(c.replace('""', ""), m): n for (c, m), n in direct.items()}

@@ -194,6 +194,8 @@ def materialise(store: ox.Store, base: str, graphs: list[ox.NamedNode]) -> list[
     )
     # imported here: cube_organisations builds on this module's helpers
     from .cube_organisations import materialise_organisations
+    from .cube_unknown import materialise_unknown
 
     found.update(materialise_organisations(store, base, graphs))
+    found.update(materialise_unknown(store, base, graphs))
     return sorted(found, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))

@@ -1,0 +1,113 @@
+"""What the graph does not know, per cell: the unknown counts of the gap questions (graph ``<base>/graph/cube``).
+
+Five ``qb:DataSet``\\ s next to the coverage counts of ``ecograph.cube``, counted with the rule of
+``ecograph.gaps`` (nonzero observations only, like the coverage datasets):
+
+- ``<base>/id/dataset/stage-unknown`` — ``eco:refSector`` × ``sdmx-dimension:refArea``: the
+  organisations located in the municipality that are active in the sector (or a narrower one)
+  with no capability in it at any stage;
+- ``<base>/id/dataset/megatrend-stage-unknown`` — the same for ``eco:refMegatrend``;
+- ``<base>/id/dataset/unplaced`` — ``eco:refSector``: organisations active in the sector that are
+  located nowhere; ``<base>/id/dataset/megatrend-unplaced`` the same per megatrend;
+- ``<base>/id/dataset/unclassified`` — ``sdmx-dimension:refArea``: organisations located in the
+  municipality that are in no sector at all.
+
+The measure is ``eco:organisationCount`` throughout. Like the coverage counts they are additive
+over municipalities (an organisation has at most one place), so a region's figure is the sum.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import pyoxigraph as ox
+
+from .cube import REF_AREA, Component, integer, key, observation, structure
+from .gaps import OrgSectors, closure, stage_unknown, unclassified, unplaced
+from .namespaces import ECO, sparql_prefixes
+
+_ORGS = "SELECT DISTINCT ?org WHERE { ?class rdfs:subClassOf* org:Organization . ?org a ?class }"
+_PLACES = "SELECT ?org ?m WHERE { ?org eco:locatedIn ?m }"
+_ACTIVE = "SELECT DISTINCT ?org ?s WHERE { ?org eco:activeIn ?s }"
+_CAPS = """SELECT DISTINCT ?org ?s WHERE {
+  { SELECT ?cap ?org WHERE { ?cap eco:organisation ?org } } { SELECT ?cap ?s WHERE { ?cap eco:sector ?s } } }"""
+_SECTORS = "SELECT ?s ?b WHERE {{ ?s skos:inScheme <{base}/id/scheme/sectors> OPTIONAL {{ ?s skos:broader ?b }} }}"
+_ANSWERS = "SELECT ?m ?s WHERE { ?m eco:answeredBy ?s }"
+
+
+def _rows(store: ox.Store, graphs: list[ox.NamedNode], query: str) -> list[tuple[str, ...]]:
+    out = []
+    for row in store.query(sparql_prefixes() + query, default_graph=graphs):
+        values = tuple(term.value if isinstance(term, ox.NamedNode) else "" for term in row)
+        if values and values[0]:
+            out.append(values)
+    return out
+
+
+def load_org_sectors(store: ox.Store, graphs: list[ox.NamedNode]) -> list[OrgSectors]:
+    """Every organisation with its place, the sectors it is in and those where a stage is known."""
+    place = {org: m for org, m in _rows(store, graphs, _PLACES) if m}
+    active: dict[str, set[str]] = defaultdict(set)
+    known: dict[str, set[str]] = defaultdict(set)
+    for org, sector in _rows(store, graphs, _ACTIVE):
+        active[org].add(sector)
+    for org, sector in _rows(store, graphs, _CAPS):
+        known[org].add(sector)
+        active[org].add(sector)
+    return [OrgSectors(org, place.get(org), frozenset(active[org]), frozenset(known[org]))
+            for (org,) in sorted(set(_rows(store, graphs, _ORGS)))]
+
+
+def _components(concept_dim: str, scheme: str, base: str, area: bool) -> list[Component]:
+    parts: list[Component] = []
+    if concept_dim:
+        parts.append(("concept", "dimension", concept_dim, f"{base}/id/scheme/{scheme}"))
+    if area:
+        parts.append(("municipality", "dimension", REF_AREA, f"{base}/id/scheme/places"))
+    parts.append(("count", "measure", ECO.organisationCount, ""))
+    return parts
+
+
+def materialise_unknown(store: ox.Store, base: str, graphs: list[ox.NamedNode]) -> list[ox.Triple]:
+    """The five datasets of the module docstring over ``graphs``."""
+    orgs = load_org_sectors(store, graphs)
+    parent: dict[str, str] = {}
+    sectors: set[str] = set()
+    for sector, broader in _rows(store, graphs, _SECTORS.format(base=base)):
+        sectors.add(sector)
+        if broader:
+            parent[sector] = broader
+    ups = closure(parent, sectors | {s for o in orgs for s in o.active})
+    answered: dict[str, set[str]] = defaultdict(set)
+    for megatrend, sector in _rows(store, graphs, _ANSWERS):
+        answered[megatrend].add(sector)
+    concepts = {
+        "sector": {s: frozenset((s,)) for s in sorted(sectors)},
+        "megatrend": {m: frozenset(answered[m]) for m in sorted(answered)},
+    }
+    out: list[ox.Triple] = []
+    for kind, dim, scheme, prefix in (("sector", ECO.refSector, "sectors", "sector"),
+                                      ("megatrend", ECO.refMegatrend, "megatrends", "megatrend")):
+        named = "" if kind == "sector" else "megatrend-"
+        labels = {"stage-unknown": ("Organisations whose stage is unknown", "Organisaties met onbekende schakel"),
+                  "unplaced": ("Organisations without a place", "Organisaties zonder plaats")}
+        out += structure(base, f"{named}stage-unknown", labels["stage-unknown"], _components(dim, scheme, base, True))
+        out += structure(base, f"{named}unplaced", labels["unplaced"], _components(dim, scheme, base, False))
+        for concept, targets in concepts[kind].items():
+            ckey = key(ox.NamedNode(concept), f"{base}/id/{prefix}/")
+            per_place = Counter(o.municipality for o in orgs if o.municipality and stage_unknown(o, targets, ups))
+            for m, n in sorted(per_place.items()):
+                out += observation(base, f"{named}stage-unknown", f"{named}stage-unknown",
+                                   [ckey, key(ox.NamedNode(m), f"{base}/id/municipality/")],
+                                   [(dim, ox.NamedNode(concept)), (REF_AREA, ox.NamedNode(m)),
+                                    (ECO.organisationCount, integer(n))])
+            n_unplaced = sum(1 for o in orgs if unplaced(o, targets, ups))
+            if n_unplaced:
+                out += observation(base, f"{named}unplaced", f"{named}unplaced", [ckey],
+                                   [(dim, ox.NamedNode(concept)), (ECO.organisationCount, integer(n_unplaced))])
+    out += structure(base, "unclassified", ("Organisations in no sector", "Organisaties zonder sector"),
+                     _components("", "", base, True))
+    for m, n in sorted(Counter(o.municipality for o in orgs if o.municipality and unclassified(o)).items()):
+        out += observation(base, "unclassified", "unclassified", [key(ox.NamedNode(m), f"{base}/id/municipality/")],
+                           [(REF_AREA, ox.NamedNode(m)), (ECO.organisationCount, integer(n))])
+    return out

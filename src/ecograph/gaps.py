@@ -1,0 +1,92 @@
+"""When is an empty cell a gap? The one rule for known, unknown and not-applicable cells.
+
+A cell is a concept (a sector, or a megatrend) × a value-chain stage × a region. The graph knows:
+
+* **known** — organisations of the region with a capability at that stage in the concept (a
+  capability in a narrower sector counts for the broader one; for a megatrend, in a sector that
+  answers it or a narrower one);
+* **stage unknown** — organisations of the region active in the concept (``eco:activeIn``, or a
+  capability at another stage of another sector) that have *no* capability in it at any stage:
+  they may well be at this stage, the data does not say;
+* **unplaced** — organisations active in the concept that have no place at all, so no region can
+  count them;
+* **unclassified** — organisations of the region with no sector at all (any cell may hide them;
+  counted per region, not per cell);
+* **not applicable** — the sector scheme says the stage does not exist for the sector
+  (``eco:stageNotApplicable``; public administration has no production).
+
+:func:`cell_status` turns the counts into what a reader should conclude. The build counts with
+these functions into the cube (``ecograph.cube``) and the dashboard lists the organisations
+behind a cell with them, so the rule exists once; the saved questions read the cube's counts and
+say the same in SPARQL (``queries/value-chain-coverage.rq``), which a test holds to this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+KNOWN = "known"
+SINGLE = "single"
+UNKNOWN = "unknown"
+NOT_APPLICABLE = "not-applicable"
+GAP = "gap"
+STATUSES = (KNOWN, SINGLE, UNKNOWN, NOT_APPLICABLE, GAP)
+
+
+def cell_status(known: int, unknown: int, applicable: bool = True) -> str:
+    """What a cell says: organisations found (one or more), not applicable, unknown, or a confirmed gap.
+
+    ``unknown`` is the number of organisations whose stage or place the data does not give
+    (stage unknown in the region, plus unplaced in the concept). A cell with organisations is
+    shown as found even where the scheme says the stage does not apply (the data wins)."""
+    if known > 1:
+        return KNOWN
+    if known == 1:
+        return SINGLE
+    if not applicable:
+        return NOT_APPLICABLE
+    if unknown > 0:
+        return UNKNOWN
+    return GAP
+
+
+@dataclass(frozen=True)
+class OrgSectors:
+    """What the rule needs to know of one organisation."""
+
+    iri: str
+    municipality: str | None
+    active: frozenset[str]  # every sector it is in: eco:activeIn and the sectors of its capabilities
+    known: frozenset[str]  # the sectors of its capabilities (a stage is known there)
+
+
+def reaches(sectors: Iterable[str], targets: frozenset[str], ups: Mapping[str, frozenset[str]]) -> bool:
+    """True when one of ``sectors`` is a target or narrower than one (``ups``: sector → itself and above)."""
+    return any(ups.get(s, frozenset((s,))) & targets for s in sectors)
+
+
+def stage_unknown(org: OrgSectors, targets: frozenset[str], ups: Mapping[str, frozenset[str]]) -> bool:
+    """Active in the concept, with no capability in it at any stage."""
+    return reaches(org.active, targets, ups) and not reaches(org.known, targets, ups)
+
+
+def unplaced(org: OrgSectors, targets: frozenset[str], ups: Mapping[str, frozenset[str]]) -> bool:
+    """Active in the concept, and located nowhere."""
+    return org.municipality is None and reaches(org.active, targets, ups)
+
+
+def unclassified(org: OrgSectors) -> bool:
+    """In no sector at all."""
+    return not org.active
+
+
+def closure(parent: Mapping[str, str], sectors: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Each sector with itself and every broader sector (``skos:broader*``)."""
+    out: dict[str, frozenset[str]] = {}
+    for sector in sectors:
+        chain = [sector]
+        while chain[-1] in parent and parent[chain[-1]] not in chain:
+            chain.append(parent[chain[-1]])
+        out[sector] = frozenset(chain)
+    return out
