@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 import pyoxigraph as ox
 
 from .cube import REF_AREA, Component, integer, key, observation, structure
-from .gaps import OrgSectors, closure, stage_unknown, unclassified, unplaced
+from .gaps import OrgSectors, closure, stage_unknown_in, unclassified, unplaced_in
 from .namespaces import ECO, sparql_prefixes
 
 _ORGS = "SELECT DISTINCT ?org WHERE { ?class rdfs:subClassOf* org:Organization . ?org a ?class }"
@@ -78,33 +78,38 @@ def materialise_unknown(store: ox.Store, base: str, graphs: list[ox.NamedNode]) 
         if broader:
             parent[sector] = broader
     ups = closure(parent, sectors | {s for o in orgs for s in o.active})
-    answered: dict[str, set[str]] = defaultdict(set)
+    answered_sets: dict[str, set[str]] = defaultdict(set)
     for megatrend, sector in _rows(store, graphs, _ANSWERS):
-        answered[megatrend].add(sector)
-    concepts = {
-        "sector": {s: frozenset((s,)) for s in sorted(sectors)},
-        "megatrend": {m: frozenset(answered[m]) for m in sorted(answered)},
-    }
+        answered_sets[megatrend].add(sector)
+    answered = {m: frozenset(s) for m, s in answered_sets.items()}
+    unknown: Counter[tuple[str, str]] = Counter()  # (concept, municipality)
+    nowhere: Counter[str] = Counter()
+    for org in orgs:
+        if org.municipality:
+            unknown.update((concept, org.municipality) for concept in stage_unknown_in(org, ups, answered))
+        nowhere.update(unplaced_in(org, ups, answered))
     out: list[ox.Triple] = []
-    for kind, dim, scheme, prefix in (("sector", ECO.refSector, "sectors", "sector"),
-                                      ("megatrend", ECO.refMegatrend, "megatrends", "megatrend")):
-        named = "" if kind == "sector" else "megatrend-"
-        labels = {"stage-unknown": ("Organisations whose stage is unknown", "Organisaties met onbekende schakel"),
-                  "unplaced": ("Organisations without a place", "Organisaties zonder plaats")}
-        out += structure(base, f"{named}stage-unknown", labels["stage-unknown"], _components(dim, scheme, base, True))
-        out += structure(base, f"{named}unplaced", labels["unplaced"], _components(dim, scheme, base, False))
-        for concept, targets in concepts[kind].items():
-            ckey = key(ox.NamedNode(concept), f"{base}/id/{prefix}/")
-            per_place = Counter(o.municipality for o in orgs if o.municipality and stage_unknown(o, targets, ups))
-            for m, n in sorted(per_place.items()):
-                out += observation(base, f"{named}stage-unknown", f"{named}stage-unknown",
-                                   [ckey, key(ox.NamedNode(m), f"{base}/id/municipality/")],
-                                   [(dim, ox.NamedNode(concept)), (REF_AREA, ox.NamedNode(m)),
-                                    (ECO.organisationCount, integer(n))])
-            n_unplaced = sum(1 for o in orgs if unplaced(o, targets, ups))
-            if n_unplaced:
-                out += observation(base, f"{named}unplaced", f"{named}unplaced", [ckey],
-                                   [(dim, ox.NamedNode(concept)), (ECO.organisationCount, integer(n_unplaced))])
+    for kind, dim, scheme, prefix, members in (("", ECO.refSector, "sectors", "sector", sectors),
+                                               ("megatrend-", ECO.refMegatrend, "megatrends", "megatrend",
+                                                set(answered))):
+        out += structure(base, f"{kind}stage-unknown", ("Organisations whose stage is unknown",
+                                                        "Organisaties met onbekende schakel"),
+                         _components(dim, scheme, base, True))
+        out += structure(base, f"{kind}unplaced", ("Organisations without a place", "Organisaties zonder plaats"),
+                         _components(dim, scheme, base, False))
+        for (concept, m), n in sorted(unknown.items()):
+            if concept not in members:
+                continue
+            keys = [key(ox.NamedNode(concept), f"{base}/id/{prefix}/"),
+                    key(ox.NamedNode(m), f"{base}/id/municipality/")]
+            out += observation(base, f"{kind}stage-unknown", f"{kind}stage-unknown", keys,
+                               [(dim, ox.NamedNode(concept)), (REF_AREA, ox.NamedNode(m)),
+                                (ECO.organisationCount, integer(n))])
+        for concept, n in sorted(nowhere.items()):
+            if concept in members:
+                out += observation(base, f"{kind}unplaced", f"{kind}unplaced",
+                                   [key(ox.NamedNode(concept), f"{base}/id/{prefix}/")],
+                                   [(dim, ox.NamedNode(concept)), (ECO.organisationCount, integer(n))])
     out += structure(base, "unclassified", ("Organisations in no sector", "Organisaties zonder sector"),
                      _components("", "", base, True))
     for m, n in sorted(Counter(o.municipality for o in orgs if o.municipality and unclassified(o)).items()):

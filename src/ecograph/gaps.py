@@ -61,19 +61,32 @@ class OrgSectors:
     known: frozenset[str]  # the sectors of its capabilities (a stage is known there)
 
 
-def reaches(sectors: Iterable[str], targets: frozenset[str], ups: Mapping[str, frozenset[str]]) -> bool:
-    """True when one of ``sectors`` is a target or narrower than one (``ups``: sector → itself and above)."""
-    return any(ups.get(s, frozenset((s,))) & targets for s in sectors)
+def concepts_of(sectors: Iterable[str], ups: Mapping[str, frozenset[str]],
+                answered: Mapping[str, frozenset[str]]) -> frozenset[str]:
+    """The concepts that sectors count for: each sector and every broader one, and each megatrend
+    answered by one of those (``answered``: megatrend → the sectors that answer it)."""
+    reached: set[str] = set()
+    for sector in sectors:
+        reached |= ups.get(sector, frozenset((sector,)))
+    return frozenset(reached | {m for m, answering in answered.items() if answering & reached})
 
 
-def stage_unknown(org: OrgSectors, targets: frozenset[str], ups: Mapping[str, frozenset[str]]) -> bool:
-    """Active in the concept, with no capability in it at any stage."""
-    return reaches(org.active, targets, ups) and not reaches(org.known, targets, ups)
+def concepts_in(org: OrgSectors, ups: Mapping[str, frozenset[str]],
+                answered: Mapping[str, frozenset[str]]) -> frozenset[str]:
+    """The sector and megatrend concepts the organisation is in."""
+    return concepts_of(org.active, ups, answered)
 
 
-def unplaced(org: OrgSectors, targets: frozenset[str], ups: Mapping[str, frozenset[str]]) -> bool:
-    """Active in the concept, and located nowhere."""
-    return org.municipality is None and reaches(org.active, targets, ups)
+def stage_unknown_in(org: OrgSectors, ups: Mapping[str, frozenset[str]],
+                     answered: Mapping[str, frozenset[str]]) -> frozenset[str]:
+    """The concepts the organisation is in without a capability at any stage: its stage there is unknown."""
+    return concepts_of(org.active, ups, answered) - concepts_of(org.known, ups, answered)
+
+
+def unplaced_in(org: OrgSectors, ups: Mapping[str, frozenset[str]],
+                answered: Mapping[str, frozenset[str]]) -> frozenset[str]:
+    """The concepts of an organisation that is located nowhere (no region can count it)."""
+    return frozenset() if org.municipality else concepts_of(org.active, ups, answered)
 
 
 def unclassified(org: OrgSectors) -> bool:
