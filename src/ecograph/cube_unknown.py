@@ -26,7 +26,10 @@ from .cube import REF_AREA, Component, integer, key, observation, structure
 from .gaps import OrgSectors, closure, stage_unknown_in, unclassified, unplaced_in
 from .namespaces import ECO, sparql_prefixes
 
-_ORGS = "SELECT DISTINCT ?org WHERE { ?class rdfs:subClassOf* org:Organization . ?org a ?class }"
+# organisations: instances of org:Organization (or a sub-class), and anything placed or in a sector
+_ORGS = """SELECT DISTINCT ?org WHERE {
+  { ?class rdfs:subClassOf* org:Organization . ?org a ?class } UNION { ?org eco:locatedIn ?m }
+  UNION { ?org eco:activeIn ?s } UNION { ?c eco:organisation ?org } }"""
 _PLACES = "SELECT ?org ?m WHERE { ?org eco:locatedIn ?m }"
 _ACTIVE = "SELECT DISTINCT ?org ?s WHERE { ?org eco:activeIn ?s }"
 _CAPS = """SELECT DISTINCT ?org ?s WHERE {

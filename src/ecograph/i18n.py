@@ -87,11 +87,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "dash.title": {"en": "Gap dashboard", "nl": "Hiatendashboard"},
     "dash.intro": {
         "en": "Number of organisations in the region per cell. An empty cell is a missing link of "
-        "the value chain; a cell held by a single organisation is fragile. The small number is the "
-        "wider ring.",
-        "nl": "Aantal organisaties in de regio per cel. Een lege cel is een ontbrekende schakel "
-        "van de waardeketen; een cel met één organisatie is kwetsbaar. Het kleine getal is de "
-        "ruimere ring.",
+        "the value chain only when the data knows the stage and place of every organisation of the "
+        "sector; otherwise it is marked ? with the number of organisations whose stage or place is "
+        "unknown. A cell held by a single organisation is fragile. The small number is the wider ring.",
+        "nl": "Aantal organisaties in de regio per cel. Een lege cel is pas een ontbrekende schakel "
+        "van de waardeketen als de schakel en plaats van elke organisatie van de sector gekend zijn; "
+        "anders staat er ? met het aantal organisaties met onbekende schakel of plaats. Een cel met "
+        "één organisatie is kwetsbaar. Het kleine getal is de ruimere ring.",
     },
     "dash.region": {"en": "Region", "nl": "Regio"},
     "dash.ring": {"en": "Wider ring", "nl": "Ruimere ring"},
@@ -101,7 +103,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "dash.apply": {"en": "Show", "nl": "Toon"},
     "dash.sectors": {"en": "Sector × value-chain stage", "nl": "Sector × schakel van de waardeketen"},
     "dash.megatrends": {"en": "Megatrend × value-chain stage", "nl": "Megatrend × schakel van de waardeketen"},
-    "dash.legend.zero": {"en": "no organisation: a gap", "nl": "geen organisatie: een hiaat"},
+    "dash.legend.zero": {"en": "none, and nothing unknown: a gap", "nl": "geen, en niets onbekend: een hiaat"},
     "dash.legend.one": {"en": "one organisation only", "nl": "slechts één organisatie"},
     "dash.legend.many": {"en": "more organisations, darker", "nl": "meer organisaties, donkerder"},
     "dash.cell": {"en": "Organisations behind the cell", "nl": "Organisaties achter de cel"},
@@ -113,7 +115,28 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Choose a cell to list the organisations behind it.",
         "nl": "Kies een cel om de organisaties erachter te zien.",
     },
-    "dash.gaps": {"en": "gaps", "nl": "hiaten"},
+    "dash.gaps": {"en": "confirmed gaps", "nl": "bevestigde hiaten"},
+    "dash.unknowns": {"en": "empty cells with unknowns", "nl": "lege cellen met onbekenden"},
+    "dash.na.cells": {"en": "cells not applicable", "nl": "cellen niet van toepassing"},
+    "dash.unclassified": {"en": "N organisations of the region have no sector (data coverage)",
+                          "nl": "N organisaties van de regio hebben geen sector (datadekking)"},
+    "dash.unknown.cell": {"en": "0 known · N whose stage or place is unknown",
+                          "nl": "0 gekend · N met onbekende schakel of plaats"},
+    "dash.na": {"en": "not applicable to this sector", "nl": "niet van toepassing voor deze sector"},
+    "dash.na.short": {"en": "n/a", "nl": "n.v.t."},
+    "dash.legend.unknown": {"en": "none known, but some whose stage or place is unknown",
+                            "nl": "geen gekend, maar sommige met onbekende schakel of plaats"},
+    "dash.legend.na": {"en": "stage does not apply", "nl": "schakel niet van toepassing"},
+    "dash.cell.na": {"en": "The sector scheme says this stage does not exist for the sector: not a gap.",
+                     "nl": "Volgens het sectorschema bestaat deze schakel niet voor de sector: geen hiaat."},
+    "dash.cell.unknown": {
+        "en": "No organisation of the region is known to have this capability, but the data does not say "
+              "it is missing: the organisations below are in the sector without a known stage or place.",
+        "nl": "Van geen enkele organisatie van de regio is deze capaciteit gekend, maar de gegevens zeggen niet "
+              "dat ze ontbreekt: de organisaties hieronder zitten in de sector zonder gekende schakel of plaats.",
+    },
+    "dash.cell.stage_unknown": {"en": "In the sector, stage unknown", "nl": "In de sector, schakel onbekend"},
+    "dash.cell.unplaced": {"en": "In the sector, place unknown", "nl": "In de sector, plaats onbekend"},
     "dash.single": {"en": "single-organisation cells", "nl": "cellen met één organisatie"},
     "dash.saved": {"en": "Same numbers as the saved question", "nl": "Dezelfde cijfers als de bewaarde vraag"},
     "dash.gap": {"en": "gap", "nl": "hiaat"},

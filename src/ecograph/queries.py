@@ -145,6 +145,7 @@ class Param:
     kind: str | None = None  # key prefix for bare values: region, org, municipality …
     description: str = ""
     default: str | None = None
+    optional: bool = False  # without a value the variable is bound to "" (the query reads that as "any")
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,7 @@ def load_query(path: Path) -> SavedQuery:
                 kind=spec.get("kind") or ("region" if ptype == "region" else None),
                 description=str(spec.get("description") or ""),
                 default=None if default is None else str(default),
+                optional=bool(spec.get("optional", False)),
             )
         )
     tags = header.get("tags") or []
@@ -312,6 +314,11 @@ def bind_params(
     bindings: dict[str, Term] = {}
     for p in query.params:
         value = values.get(p.name, p.default)
+        if p.optional and (value is None or not str(value).strip()):
+            # "" rather than unbound: engines substitute a bound variable everywhere, and
+            # BOUND() of a substituted variable is false in Oxigraph
+            bindings[p.name] = ox.Literal("")
+            continue
         if value is None:
             raise QueryError(f"parameter {p.name!r} of query {query.name!r} needs a value")
         bindings[p.name] = bind_param(store, p, str(value), base)

@@ -8,6 +8,8 @@ Known cells in arrondissement Leuven (sector × stage):
   medtech × market       0                              gap
   software × research    0 (1 in the province: Vilvoorde Soft)   gap
   software × market      1 (Soft A)                     single
+  software × prototyping 0, not applicable (a fixture rule: eco:stageNotApplicable)
+  high tech × production 0, unknown: KU Leuven is in high tech with no capability there
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ecograph.gaps import cell_status
 from ecograph.web.pages import dashboard, warm
 from ecograph.web.pages.common import snapshot_for
 
@@ -25,8 +26,14 @@ def _check(state: Any) -> int:
         ):
             counts = dashboard.saved_counts(state, name, row_var, region)
             assert counts is not None, name
+            stage, nowhere, none = dashboard.unknown_orgs(snap, snap.region_iri(region), "", "")
             for key, n in counts.items():
-                assert len(cells.get(key, {})) == n, (name, region, key)
+                assert len(cells.get(key, {})) == n.known, (name, region, key)
+                # the saved question's SPARQL status and unknown counts = ecograph.gaps over the viewer's facts
+                unknown = len(stage.get(key[0], [])) + len(nowhere.get(key[0], []))
+                assert n.unknown == unknown, (name, region, key, n, unknown)
+                assert n.status == cell_status(n.known, unknown, key not in snap.not_applicable), (name, key)
+                assert n.unclassified == len(none), (name, region)
                 checked += 1
     return checked
 

@@ -44,6 +44,29 @@ def test_dashboard_shows_the_known_gaps(page: Watched) -> None:
     page.shot("dashboard")
 
 
+def test_unknown_and_not_applicable_cells_are_not_gaps(page: Watched) -> None:
+    """An empty cell with organisations of unknown stage is shown and named apart from a confirmed gap."""
+    page.goto("/dashboard")
+    classes, n = cell(page, "heat-sectors", "sector/high_tech/production")
+    assert n == 0 and "unknown" in classes and "gap" not in classes
+    mark = page.page.locator('#heat-sectors td[data-cell="sector/high_tech/production"] .unk').inner_text()
+    assert mark.replace("\u2009", " ").split() == ["?", "1"]
+    label = page.page.locator('#heat-sectors td[data-cell="sector/high_tech/production"] a').get_attribute("aria-label")
+    assert "unknown" in (label or "")
+    gap_classes, _ = cell(page, "heat-sectors", "sector/medtech/market")
+    assert "gap" in gap_classes and "unknown" not in gap_classes
+    na_classes, _ = cell(page, "heat-sectors", "sector/software/prototyping")
+    assert "na" in na_classes.split() and "gap" not in na_classes
+    summary = page.page.locator(".summary").inner_text()
+    assert "confirmed gaps" in summary and "empty cells with unknowns" in summary
+    # the unknown cell links to the organisations behind the unknown
+    page.page.locator('#heat-sectors td[data-cell="sector/high_tech/production"] a').click()
+    page.page.wait_for_selector("#cell .orgs.stage-unknown")
+    assert page.page.locator("#cell .orgs.stage-unknown .orgname").all_inner_texts() == ["KU Leuven"]
+    assert "does not say it is missing" in page.page.locator("#cell .empty").inner_text()
+    page.shot("dashboard-unknown")
+
+
 def test_clicking_a_cell_lists_its_organisations(page: Watched) -> None:
     page.goto("/dashboard")
     page.page.locator('#heat-sectors td[data-cell="sector/medtech/production"] a').click()
@@ -86,7 +109,8 @@ def test_saved_question_form_table_and_permalink(page: Watched) -> None:
     page.page.wait_for_url("**region=vlaams-brabant**")
     rows = page.page.locator("#answer tbody tr").all_inner_texts()
     software_research = [r for r in rows if "Software" in r and "Research" in r]
-    assert software_research and software_research[0].split("\t")[-1].strip() == "1"
+    cells = software_research[0].split("\t") if software_research else []
+    assert cells[6].strip() == "1" and cells[-1].strip() == "single"  # organisations … status
     table = page.page.locator("#answer").inner_text()
     assert page.page.locator("#q-heatmap").count() == 1  # sector × stage is drawn as a heatmap
     permalink = page.page.locator("#permalink").get_attribute("href")

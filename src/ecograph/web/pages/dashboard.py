@@ -17,6 +17,17 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from ...gaps import (
+    GAP,
+    NOT_APPLICABLE,
+    SINGLE,
+    UNKNOWN,
+    cell_status,
+    concepts_in,
+    stage_unknown_in,
+    unclassified,
+    unplaced_in,
+)
 from ...queries import QueryError, get_query, plain, run_saved
 from ...store import StoreNotBuilt
 from ...viz import KINDS
@@ -35,6 +46,52 @@ MEGATREND_QUERY = "megatrend-coverage"
 class CellOrg:
     org: Org
     caps: list[Cap] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What a cell's saved question says: organisations found, unknown ones, whether the stage applies."""
+
+    known: int
+    unknown: int = 0  # stage unknown in the region + without a place in the concept
+    applicable: bool = True
+    unclassified: int = 0  # the region's organisations in no sector (the same for every cell)
+
+    @property
+    def status(self) -> str:
+        return cell_status(self.known, self.unknown, self.applicable)
+
+
+def _answered(snap: Snapshot) -> dict[str, frozenset[str]]:
+    return {m: frozenset(s) for m, s in snap.answered_by.items()}
+
+
+Unknown = tuple[dict[str, list[Org]], dict[str, list[Org]], list[Org]]
+
+
+def unknown_orgs(snap: Snapshot, region: str, kind: str, cluster: str) -> Unknown:
+    """Per concept (sector or megatrend IRI): the region's organisations whose stage is unknown
+    there, and the organisations located nowhere that are in it; and the region's organisations in
+    no sector. Filters as for the counts (kind; cluster: organisations in that cluster)."""
+    members = snap.region_members.get(region, set())
+    answered = _answered(snap)
+    stage: dict[str, list[Org]] = defaultdict(list)
+    nowhere: dict[str, list[Org]] = defaultdict(list)
+    none: list[Org] = []
+    for iri, org in snap.orgs.items():
+        facts = snap.org_sectors.get(iri)
+        if facts is None or (kind and org.kind != kind):
+            continue
+        if cluster and cluster not in concepts_in(facts, snap.ups, {}):
+            continue
+        if org.municipality in members:
+            for concept in stage_unknown_in(facts, snap.ups, answered):
+                stage[concept].append(org)
+            if unclassified(facts):
+                none.append(org)
+        for concept in unplaced_in(facts, snap.ups, answered):
+            nowhere[concept].append(org)
+    return stage, nowhere, none
 
 
 def _facts(snap: Snapshot, region: str, kind: str, cluster: str) -> list[tuple[Cap, Org]]:
@@ -72,10 +129,10 @@ def megatrend_cells(snap: Snapshot, facts: list[tuple[Cap, Org]]) -> dict[tuple[
     return cells
 
 
-def saved_counts(state: Any, name: str, row_var: str, region_key: str) -> dict[tuple[str, str], int] | None:
+def saved_counts(state: Any, name: str, row_var: str, region_key: str) -> dict[tuple[str, str], Counts] | None:
     """Counts per (row IRI, stage IRI) from a saved question; None when it is not available."""
 
-    def build(store: Any) -> dict[tuple[str, str], int] | None:
+    def build(store: Any) -> dict[tuple[str, str], Counts] | None:
         try:
             query = get_query(name)
             result = run_saved(store.oxigraph, query, {"region": region_key}, base=state.settings.base)
@@ -86,17 +143,22 @@ def saved_counts(state: Any, name: str, row_var: str, region_key: str) -> dict[t
             row, stage, n = rec.get(row_var), rec.get("stage"), rec.get("organisations")
             if row is None or stage is None:
                 continue
-            counts[(plain(row), plain(stage))] = int(plain(n) or 0)
+            unknown = int(plain(rec.get("stageUnknown")) or 0) + int(plain(rec.get("unplaced")) or 0)
+            applicable = str(plain(rec.get("applicable"))).lower() != "false"
+            counts[(plain(row), plain(stage))] = Counts(int(plain(n) or 0), unknown, applicable,
+                                                        int(plain(rec.get("unclassified")) or 0))
         return counts
 
     return state.memoised(f"saved:{name}:{region_key}", build)  # type: ignore[no-any-return]
 
 
-def _count_of(counts: dict[tuple[str, str], int] | None, cells: dict[tuple[str, str], dict[str, CellOrg]],
-              key: tuple[str, str]) -> int:
+def _count_of(counts: dict[tuple[str, str], Counts] | None, cells: dict[tuple[str, str], dict[str, CellOrg]],
+              key: tuple[str, str], unknown: Unknown, not_applicable: set[tuple[str, str]]) -> Counts:
     if counts is not None:
-        return counts.get(key, 0)
-    return len(cells.get(key, {}))
+        return counts.get(key, Counts(0))
+    stage, nowhere, none = unknown
+    return Counts(len(cells.get(key, {})), len(stage.get(key[0], [])) + len(nowhere.get(key[0], [])),
+                  key not in not_applicable, len(none))
 
 
 def build_dashboard(request: Request, snap: Snapshot, region_key: str, cluster_key: str, kind: str,
@@ -109,6 +171,10 @@ def build_dashboard(request: Request, snap: Snapshot, region_key: str, cluster_k
     ring_facts = _facts(snap, snap.region_iri(ring_key), kind, "") if ring_key else []
     s_cells = sector_cells(snap, facts)
     s_ring = sector_cells(snap, ring_facts)
+    unknown = unknown_orgs(snap, region, kind, "")
+    ring_unknown = unknown_orgs(snap, snap.region_iri(ring_key), kind, "") if ring_key else ({}, {}, [])
+    mt_unknown = unknown_orgs(snap, region, kind, cluster)
+    mt_ring_unknown = unknown_orgs(snap, snap.region_iri(ring_key), kind, cluster) if ring_key else ({}, {}, [])
     mt_facts = _facts(snap, region, kind, cluster)
     m_cells = megatrend_cells(snap, mt_facts)
     m_ring = megatrend_cells(snap, _facts(snap, snap.region_iri(ring_key), kind, cluster)) if ring_key else {}
@@ -120,15 +186,18 @@ def build_dashboard(request: Request, snap: Snapshot, region_key: str, cluster_k
                      if ring_key and not (kind or cluster) else None)
 
     def cells_for(kind_: str, row_iri: str, cells: Any, counts: Any, ring_cells: Any, ring_counts: Any,
-                  label: str) -> list[dict[str, Any]]:
+                  label: str, unknown_: Any, ring_unknown_: Any) -> list[dict[str, Any]]:
         out = []
         for stage in snap.stages:
             key = (row_iri, stage.iri)
-            n = _count_of(counts, cells, key)
+            n = _count_of(counts, cells, key, unknown_, snap.not_applicable)
             cell_id = f"{kind_}/{local(row_iri)}/{stage.key}"
             out.append({
-                "count": n,
-                "ring": _count_of(ring_counts, ring_cells, key) if ring_key else None,
+                "count": n.known,
+                "unknown": n.unknown,
+                "status": n.status,
+                "ring": (_count_of(ring_counts, ring_cells, key, ring_unknown_, snap.not_applicable).known
+                         if ring_key else None),
                 "id": cell_id,
                 "href": page_url(request, cell=cell_id) + "#cell",
                 "selected": cell_id == cell,
@@ -145,12 +214,13 @@ def build_dashboard(request: Request, snap: Snapshot, region_key: str, cluster_k
             label = concept.label(lang)
             sector_rows.append({"key": concept.key, "label": label, "level": level,
                                 "cells": cells_for("sector", concept.iri, s_cells, s_counts, s_ring, s_ring_counts,
-                                                   label)})
+                                                   label, unknown, ring_unknown)})
     mt_rows = []
     for mt in snap.megatrends:
         label = mt.label(lang)
         mt_rows.append({"key": mt.key, "label": label, "notation": mt.notation,
-                        "cells": cells_for("megatrend", mt.iri, m_cells, m_counts, m_ring, m_ring_counts, label)})
+                        "cells": cells_for("megatrend", mt.iri, m_cells, m_counts, m_ring, m_ring_counts, label,
+                                           mt_unknown, mt_ring_unknown)})
 
     def extent(rows: list[dict[str, Any]]) -> int:
         return max((c["count"] for r in rows for c in r["cells"]), default=0)
@@ -169,17 +239,26 @@ def build_dashboard(request: Request, snap: Snapshot, region_key: str, cluster_k
         if stage is not None and concept is not None:
             found = cells.get((concept.iri, stage.iri), {})
             orgs = sorted(found.values(), key=lambda co: co.org.name.casefold())
+            stage_unknown, nowhere, _none = unknown if row_kind == "sector" else mt_unknown
+            by_name = lambda o: o.name.casefold()  # noqa: E731
             selected = {"row": concept.label(lang), "stage": stage.label(lang), "kind": row_kind,
-                        "orgs": [_org_row(snap, co, lang) for co in orgs]}
-    sector_gaps = sum(1 for r in sector_rows for c in r["cells"] if c["count"] == 0)
-    sector_single = sum(1 for r in sector_rows for c in r["cells"] if c["count"] == 1)
+                        "orgs": [_org_row(snap, co, lang) for co in orgs],
+                        "applicable": (concept.iri, stage.iri) not in snap.not_applicable,
+                        "stage_unknown": [_org_row(snap, CellOrg(o), lang)
+                                          for o in sorted(stage_unknown.get(concept.iri, []), key=by_name)],
+                        "unplaced": [_org_row(snap, CellOrg(o), lang)
+                                     for o in sorted(nowhere.get(concept.iri, []), key=by_name)]}
+    statuses = [c["status"] for r in sector_rows for c in r["cells"]]
+    unclassified_n = next(iter(s_counts.values())).unclassified if s_counts else len(unknown[2])
     return {
         "sector_rows": sector_rows, "sector_max": extent(sector_rows),
         "mt_rows": mt_rows, "mt_max": extent(mt_rows),
         "stages": [s.label(lang) for s in snap.stages],
         "selected": selected, "ring_key": ring_key,
         "sector_saved": s_counts is not None, "mt_saved": m_counts is not None,
-        "sector_gaps": sector_gaps, "sector_single": sector_single,
+        "sector_gaps": statuses.count(GAP), "sector_unknown": statuses.count(UNKNOWN),
+        "sector_single": statuses.count(SINGLE), "sector_na": statuses.count(NOT_APPLICABLE),
+        "unclassified": unclassified_n,
     }
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ...backends import GraphStore
+from ...gaps import OrgSectors, closure
 from ...namespaces import DCTERMS, ECO, ORG, SCHEMA, SKOS, WGS
 from ...store import run_query
 from ...viz import KINDS
@@ -86,6 +87,9 @@ class Snapshot:
     region_members: dict[str, set[str]]
     places: dict[str, Concept]  # municipalities, arrondissements, provinces
     broader: dict[str, str]  # place IRI → the place above it
+    org_sectors: dict[str, OrgSectors] = field(default_factory=dict)  # what ecograph.gaps needs per organisation
+    ups: dict[str, frozenset[str]] = field(default_factory=dict)  # sector → itself and every broader sector
+    not_applicable: set[tuple[str, str]] = field(default_factory=set)  # (sector, stage) that do not exist
 
     def region_iri(self, key: str) -> str:
         return f"{self.base}/id/region/{key}"
@@ -210,5 +214,17 @@ def load_snapshot(store: GraphStore | ox.Store, base: str) -> Snapshot:
           VALUES ?t {{ <{ECO.Municipality}> <{ECO.Arrondissement}> }}
           ?s a ?t ; <{SKOS.broader}> ?b }}"""):
         broader[row["s"].value] = row["b"].value
+    active: dict[str, set[str]] = defaultdict(set)
+    for row in run_query(ox_store, f"SELECT ?o ?s WHERE {{ ?o <{ECO.activeIn}> ?s }}"):
+        active[row["o"].value].add(row["s"].value)
+    known: dict[str, set[str]] = defaultdict(set)
+    for cap in caps:
+        known[cap.org].add(cap.sector)
+    org_sectors = {iri: OrgSectors(iri, org.municipality, frozenset(active[iri] | known[iri]), frozenset(known[iri]))
+                   for iri, org in orgs.items()}
+    not_applicable = {(row["s"].value, row["t"].value) for row in run_query(
+        ox_store, f"SELECT ?s ?t WHERE {{ ?s <{ECO.stageNotApplicable}> ?t }}")}
+    ups = closure(parent, set(sectors) | {s for o in org_sectors.values() for s in o.active})
     return Snapshot(base, clusters, subsectors, cluster_of, sectors, stages, megatrends,
-                    dict(answered_by), orgs, caps, regions, dict(members), places, broader)
+                    dict(answered_by), orgs, caps, regions, dict(members), places, broader,
+                    org_sectors, ups, not_applicable)
