@@ -151,6 +151,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "col.relation": {"en": "Relation", "nl": "Relatie"},
     "col.year": {"en": "Year", "nl": "Jaar"},
     "derived": {"en": "derived by rule", "nl": "afgeleid door regel"},
+    "stated": {"en": "stated by the source", "nl": "zo vermeld door de bron"},
     # network
     "net.title": {"en": "Network of organisations", "nl": "Netwerk van organisaties"},
     "net.intro": {
