@@ -65,6 +65,18 @@ def test_cube_version_equals_the_direct_join(store: Any, name: str, region: str 
     assert _rows(store, saved, params, BASE) == direct
 
 
+@pytest.mark.parametrize("params", [{"sector": "health"}, {"sector": "other"}, {"sector": "software"},
+                                    {"region": "arrondissement-leuven", "sector": "high_tech"}])
+def test_data_coverage_narrowed_by_sector_equals_the_direct_join(store: Any, params: dict[str, str]) -> None:
+    direct = _rows(store, load_query(DIRECT / "data-coverage.rq"), params, BASE)
+    narrowed = _rows(store, CATALOGUE["data-coverage"], params, BASE)
+    assert narrowed == direct
+    everything = _rows(store, CATALOGUE["data-coverage"], {}, BASE)
+    assert set(narrowed) <= set(everything)
+    if params == {"sector": "other"}:
+        assert narrowed and len(narrowed) < len(everything)
+
+
 def test_fixture_answers_are_not_empty(store: Any) -> None:
     """The comparison above means something: each direct version has rows on the fixture."""
     for name in NAMES:
