@@ -135,6 +135,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "nl": "Van geen enkele organisatie van de regio is deze capaciteit gekend, maar de gegevens zeggen niet "
               "dat ze ontbreekt: de organisaties hieronder zitten in de sector zonder gekende schakel of plaats.",
     },
+    "dash.cell.coverage": {"en": "What the data lacks for this sector in the region (data coverage)",
+                           "nl": "Wat de gegevens missen voor deze sector in de regio (datadekking)"},
     "dash.cell.stage_unknown": {"en": "In the sector, stage unknown", "nl": "In de sector, schakel onbekend"},
     "dash.cell.unplaced": {"en": "In the sector, place unknown", "nl": "In de sector, plaats onbekend"},
     "dash.single": {"en": "single-organisation cells", "nl": "cellen met één organisatie"},

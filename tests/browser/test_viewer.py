@@ -64,6 +64,10 @@ def test_unknown_and_not_applicable_cells_are_not_gaps(page: Watched) -> None:
     page.page.wait_for_selector("#cell .orgs.stage-unknown")
     assert page.page.locator("#cell .orgs.stage-unknown .orgname").all_inner_texts() == ["KU Leuven"]
     assert "does not say it is missing" in page.page.locator("#cell .empty").inner_text()
+    coverage = page.page.locator("#cell a.coverage").get_attribute("href") or ""
+    assert "data-coverage" in coverage and "sector=high_tech" in coverage
+    page.goto(coverage)
+    assert page.page.locator("#answer").count() == 1
     page.shot("dashboard-unknown")
 
 

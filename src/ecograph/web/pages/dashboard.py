@@ -241,7 +241,7 @@ def build_dashboard(request: Request, snap: Snapshot, region_key: str, cluster_k
             orgs = sorted(found.values(), key=lambda co: co.org.name.casefold())
             stage_unknown, nowhere, _none = unknown if row_kind == "sector" else mt_unknown
             by_name = lambda o: o.name.casefold()  # noqa: E731
-            selected = {"row": concept.label(lang), "stage": stage.label(lang), "kind": row_kind,
+            selected = {"row": concept.label(lang), "stage": stage.label(lang), "kind": row_kind, "key": row_key,
                         "orgs": [_org_row(snap, co, lang) for co in orgs],
                         "applicable": (concept.iri, stage.iri) not in snap.not_applicable,
                         "stage_unknown": [_org_row(snap, CellOrg(o), lang)
