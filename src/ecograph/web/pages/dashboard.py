@@ -23,10 +23,7 @@ from ...gaps import (
     SINGLE,
     UNKNOWN,
     cell_status,
-    concepts_in,
-    stage_unknown_in,
     unclassified,
-    unplaced_in,
 )
 from ...queries import QueryError, get_query, plain, run_saved
 from ...store import StoreNotBuilt
@@ -62,10 +59,6 @@ class Counts:
         return cell_status(self.known, self.unknown, self.applicable)
 
 
-def _answered(snap: Snapshot) -> dict[str, frozenset[str]]:
-    return {m: frozenset(s) for m, s in snap.answered_by.items()}
-
-
 Unknown = tuple[dict[str, list[Org]], dict[str, list[Org]], list[Org]]
 
 
@@ -74,7 +67,6 @@ def unknown_orgs(snap: Snapshot, region: str, kind: str, cluster: str) -> Unknow
     there, and the organisations located nowhere that are in it; and the region's organisations in
     no sector. Filters as for the counts (kind; cluster: organisations in that cluster)."""
     members = snap.region_members.get(region, set())
-    answered = _answered(snap)
     stage: dict[str, list[Org]] = defaultdict(list)
     nowhere: dict[str, list[Org]] = defaultdict(list)
     none: list[Org] = []
@@ -82,14 +74,14 @@ def unknown_orgs(snap: Snapshot, region: str, kind: str, cluster: str) -> Unknow
         facts = snap.org_sectors.get(iri)
         if facts is None or (kind and org.kind != kind):
             continue
-        if cluster and cluster not in concepts_in(facts, snap.ups, {}):
+        if cluster and cluster not in snap.in_sectors.get(iri, ()):
             continue
         if org.municipality in members:
-            for concept in stage_unknown_in(facts, snap.ups, answered):
+            for concept in snap.stage_unknown.get(iri, ()):
                 stage[concept].append(org)
             if unclassified(facts):
                 none.append(org)
-        for concept in unplaced_in(facts, snap.ups, answered):
+        for concept in snap.unplaced.get(iri, ()):
             nowhere[concept].append(org)
     return stage, nowhere, none
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ...backends import GraphStore
-from ...gaps import OrgSectors, closure
+from ...gaps import OrgSectors, closure, concepts_in, stage_unknown_in, unplaced_in
 from ...namespaces import DCTERMS, ECO, ORG, SCHEMA, SKOS, WGS
 from ...store import run_query
 from ...viz import KINDS
@@ -90,6 +90,11 @@ class Snapshot:
     org_sectors: dict[str, OrgSectors] = field(default_factory=dict)  # what ecograph.gaps needs per organisation
     ups: dict[str, frozenset[str]] = field(default_factory=dict)  # sector → itself and every broader sector
     not_applicable: set[tuple[str, str]] = field(default_factory=set)  # (sector, stage) that do not exist
+    # per organisation, computed once per generation with ecograph.gaps: the sectors (and their
+    # broader ones) it is in, and the concepts where its stage, or its place, is unknown
+    in_sectors: dict[str, frozenset[str]] = field(default_factory=dict)
+    stage_unknown: dict[str, frozenset[str]] = field(default_factory=dict)
+    unplaced: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def region_iri(self, key: str) -> str:
         return f"{self.base}/id/region/{key}"
@@ -225,6 +230,10 @@ def load_snapshot(store: GraphStore | ox.Store, base: str) -> Snapshot:
     not_applicable = {(row["s"].value, row["t"].value) for row in run_query(
         ox_store, f"SELECT ?s ?t WHERE {{ ?s <{ECO.stageNotApplicable}> ?t }}")}
     ups = closure(parent, set(sectors) | {s for o in org_sectors.values() for s in o.active})
+    answered = {m: frozenset(s) for m, s in answered_by.items()}
     return Snapshot(base, clusters, subsectors, cluster_of, sectors, stages, megatrends,
                     dict(answered_by), orgs, caps, regions, dict(members), places, broader,
-                    org_sectors, ups, not_applicable)
+                    org_sectors, ups, not_applicable,
+                    in_sectors={i: concepts_in(o, ups, {}) for i, o in org_sectors.items()},
+                    stage_unknown={i: stage_unknown_in(o, ups, answered) for i, o in org_sectors.items()},
+                    unplaced={i: unplaced_in(o, ups, answered) for i, o in org_sectors.items()})
