@@ -145,14 +145,31 @@ BROKEN: dict[str, tuple[Breaker, str]] = {
         org_cell("materialise", "municipality_nis", "24000"),
         "24000 is not a REFNIS 2025 municipality",
     ),
-    "nis outside": (
-        org_cells("materialise", municipality_nis="44021", municipality_name="Gent"),
-        "44021 is not a REFNIS 2025 municipality of Vlaams-Brabant",
+    "nis ended": (
+        org_cells("materialise", municipality_nis="44045", municipality_name="Moerbeke"),
+        "municipality_nis 44045 (Moerbeke) ended on 2025-01-01",
     ),
     "nis digits": (org_cell("materialise", "municipality_nis", "2406"), "not a 5-digit REFNIS code"),
     "name without code": (
         org_cell("materialise", "municipality_nis", ""),
-        "municipality 'Leuven' is in Vlaams-Brabant: give its code 24062",
+        "municipality 'Leuven' is REFNIS municipality 24062 (Leuven): give its code 24062",
+    ),
+    "name outside the province without code": (
+        org_cells("materialise", municipality_nis="", municipality_name="liege"),
+        "municipality 'liege' is REFNIS municipality 62063 (Luik): give its code 62063",
+    ),
+    "unknown name": (
+        org_cells("materialise", municipality_nis="", municipality_name="Heverlee"),
+        "municipality_name 'Heverlee' is not the Dutch, French or German name of a Belgian municipality",
+    ),
+    "ambiguous name": (
+        org_cells("materialise", municipality_nis="", municipality_name="Saint-Nicolas"),
+        "'Saint-Nicolas' is ambiguous: it names the REFNIS municipalities 46021 Sint-Niklaas, "
+        "62093 Saint-Nicolas",
+    ),
+    "foreign name without country": (
+        org_cells("materialise", municipality_nis="", municipality_name="Eindhoven"),
+        "a place abroad needs its country",
     ),
     "year future": (org_cell("materialise", "founded_year", "2999"), "founded_year is not a plausible year"),
     "year text": (org_cell("materialise", "founded_year", "19x0"), "founded_year is not a plausible year"),

@@ -98,7 +98,9 @@ def test_capabilities(fixture_store: tuple[ox.Store, IngestContext]) -> None:
     )
     assert ask(store, f"""<{B}capability/icometrix.software.research> eco:derivationRule ?rule ;
         dcterms:source <https://vito.be/nl/nieuws/versnelde-evaluatie-en-validatie-van-medische-ai>""")
-    assert not ask(store, f"<{B}capability/icometrix.health.research> eco:derivationRule ?rule")
+    # two sectors × two stages: every pair is the cross product, so every pair is marked as derived
+    assert ask(store, f"""<{B}capability/icometrix.health.research> eco:derivationRule ?rule
+        FILTER(CONTAINS(?rule, "each listed sector × each listed stage"))""")
     # econcore: high_tech, NACE 22;72 -> materials and engineering_rd (72 meets 72.1).
     assert ask(store, f"""<{B}capability/econcore.materials.production> eco:sector <{B}sector/materials> .
                           <{B}capability/econcore.engineering_rd.research> eco:stage <{B}stage/research>""")
@@ -108,6 +110,41 @@ def test_capabilities(fixture_store: tuple[ox.Store, IngestContext]) -> None:
     # Every capability is complete.
     assert select(store, """SELECT ?cap WHERE { ?cap a eco:Capability
         FILTER NOT EXISTS { ?cap eco:organisation ?o ; eco:sector ?s ; eco:stage ?t ; dcterms:source ?u } }""") == []
+
+
+def test_stated_capabilities_replace_the_cross_product(tmp_path: Path) -> None:
+    """A `capabilities` column states sector:stage pairs; rows without it keep the derivation."""
+    folder = tmp_path / "curated"
+    shutil.copytree(FIXTURE, folder)
+    lines = (folder / "organisations.csv").read_text(encoding="utf-8").splitlines()
+    out = [lines[0] + ",capabilities"]
+    for line in lines[1:]:
+        # materialise: health;high_tech with NACE 32;62 and three stages in the fixture
+        out.append(line + (",software:research;materials:production;architecture_or_not:market"
+                           if line.startswith("materialise,") else ","))
+    (folder / "organisations.csv").write_text("\n".join(out) + "\n", encoding="utf-8")
+    with pytest.raises(IngestError) as err:
+        load(folder)
+    assert "organisations.csv:" in str(err.value) and "unknown sector 'architecture_or_not'" in str(err.value)
+
+    out = [line.replace(";architecture_or_not:market", ";design:market") for line in out]
+    (folder / "organisations.csv").write_text("\n".join(out) + "\n", encoding="utf-8")
+    store, _ = load(folder)
+    caps = select(store, f"SELECT ?s ?t WHERE {{ ?c eco:organisation <{B}org/materialise> ; eco:sector ?s ; "
+                         "eco:stage ?t }")
+    assert caps == [(f"{B}sector/design", f"{B}stage/market"), (f"{B}sector/materials", f"{B}stage/production"),
+                    (f"{B}sector/software", f"{B}stage/research")]
+    assert not ask(store, f"?c eco:organisation <{B}org/materialise> ; eco:derivationRule ?r")  # all stated
+    # a sub-sector of a stated pair is a sector the organisation is active in, whatever its NACE codes
+    assert ask(store, f"<{B}org/materialise> eco:activeIn <{B}sector/design>")
+    # the other rows keep their derived capabilities
+    assert ask(store, f"<{B}capability/icometrix.health.research> eco:derivationRule ?rule")
+
+
+def test_nace_sub_sectors_are_active_sectors_without_a_stage(fixture_store: tuple[ox.Store, IngestContext]) -> None:
+    store, _ = fixture_store
+    # uz_leuven: health with NACE 86 → care, whether or not a stage is known
+    assert ask(store, f"<{B}org/uz_leuven> eco:activeIn <{B}sector/care>, <{B}sector/health>")
 
 
 def test_relations(fixture_store: tuple[ox.Store, IngestContext]) -> None:
@@ -128,10 +165,10 @@ def test_relations(fixture_store: tuple[ox.Store, IngestContext]) -> None:
 
 def test_project_data_loads() -> None:
     store, ctx = load(REPO / "data" / "curated")
-    assert ctx.rows_read == 470 + 480
+    assert ctx.rows_read == 640 + 654
     assert select(store, f"SELECT (COUNT(?o) AS ?n) WHERE {{ ?o schema:name ?name "
-                         f"FILTER(STRSTARTS(STR(?o), '{B}org/')) }}") == [("470",)]
-    assert select(store, "SELECT (COUNT(?s) AS ?n) WHERE { ?s a eco:RelationStatement }") == [("480",)]
+                         f"FILTER(STRSTARTS(STR(?o), '{B}org/')) }}") == [("640",)]
+    assert select(store, "SELECT (COUNT(?s) AS ?n) WHERE { ?s a eco:RelationStatement }") == [("654",)]
     assert ask(store, f"<{B}org/ku_leuven> a eco:University ; eco:ror <https://ror.org/05f950310>")
     assert ask(store, f"<{B}org/iwt> eco:ror <https://ror.org/01antkr91>")
 

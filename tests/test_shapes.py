@@ -143,6 +143,9 @@ BAD_FOR_CHECK = {
         sector:quantum a eco:Sector ; skos:broader sector:electronics .""",
     "provenance-rows": """
         <http://localhost:8000/graph/x> eco:rowsRead 3 ; eco:rowsRejected 4 .""",
+    "organisation-place": """
+        o:unplaced eco:placeDerivation "municipality from the park nowhere" .
+        o:imec schema:addressCountry "NL" .""",
 }
 
 

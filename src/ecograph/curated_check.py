@@ -1,21 +1,30 @@
 """Check the curated CSVs: ``python -m ecograph.curated_check data/curated``.
 
 Runs the row rules of the ingester (allowed values, slugs, URLs, years, identifiers) and the
-checks that need reference files: REFNIS 2025 (is ``municipality_nis`` a municipality of
-Vlaams-Brabant whose Dutch name is ``municipality_name``?) and the ROR extract (does ``ror_id``
-exist, does ``wikidata_qid`` agree with ROR?). Also finds duplicates: an id, a ROR id, a QID or a
-normalised name used by two organisations, a relation given twice.
+checks that need reference files: REFNIS 2025 (is ``municipality_nis`` a current municipality of
+Belgium that ``municipality_name`` names? does a name without a code name exactly one, so that its
+code can be given?) and the ROR extract (does ``ror_id`` exist, does ``wikidata_qid`` agree with
+ROR?). Also finds duplicates: an id, a ROR id, a QID or a normalised name used by two
+organisations, a relation given twice.
+
+Names are matched by the rule the ingester uses (:mod:`ecograph.ingest.places`: the Dutch, French
+or German name of a current municipality, case and accents ignored). ``--fill-codes`` writes the
+code of every name that matches into ``organisations.csv`` (nothing else in the file changes) and
+then checks the result.
 
 Every problem is printed as ``file:line: level: message``. Exit codes (as pySHACL's): 0 the data
 passes (warnings allowed), 1 it has errors, 2 the check itself could not run (missing file).
 The reference files default to ``../shared/data`` (the folder layout of the publishers' extracts);
-``--refnis`` and ``--ror`` point elsewhere.
+``--refnis`` (the REFNIS CSV of all of Belgium, ``refnis2025_all.csv``) and ``--ror`` point
+elsewhere.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import csv
+import io
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,7 +33,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .ingest.base import IngestError
 from .ingest.curated import (
+    BELGIUM,
     ORG_COLUMNS,
+    ORG_OPTIONAL,
     REL_COLUMNS,
     RowError,
     read_rows,
@@ -32,9 +43,10 @@ from .ingest.curated import (
     validate_relation,
 )
 from .ingest.identity import ROR_PREFIX, normalise_name, normalise_ror, split_list
+from .ingest.places import Municipalities, PlaceError, UnknownPlace
 
 DEFAULT_SHARED = Path("..") / "shared" / "data"
-REFNIS_FILE = Path("belgif-refnis") / "refnis2025_vlaams_brabant.csv"
+REFNIS_FILE = Path("belgif-refnis") / "refnis2025_all.csv"
 ROR_DIR = Path("ror")
 SYMMETRIC = frozenset({"partner_of", "collaborates_with"})
 
@@ -61,18 +73,14 @@ class RorRecord:
 class References:
     """What the check needs from the reference files."""
 
-    municipalities: dict[str, str]  # NIS code -> Dutch name, municipalities of Vlaams-Brabant
+    municipalities: Municipalities  # the municipalities of the REFNIS file, by code and by name
     ror: dict[str, RorRecord]  # short ROR id -> record of the extract
     ror_referenced: frozenset[str]  # short ROR ids named in relationships of the extract
 
     @classmethod
     def load(cls, refnis: Path, ror_dir: Path) -> References:
         """Read the REFNIS CSV and the ROR CSVs; OSError/KeyError if they are missing or wrong."""
-        municipalities: dict[str, str] = {}
-        with open(refnis, newline="", encoding="utf-8-sig") as handle:
-            for row in csv.DictReader(handle):
-                if row["level_name"] == "municipality":
-                    municipalities[row["nis_code"]] = row["name_nl"]
+        municipalities = Municipalities.from_csv(refnis)
         ror: dict[str, RorRecord] = {}
         with open(ror_dir / "ror_be_organisations.csv", newline="", encoding="utf-8-sig") as handle:
             for row in csv.DictReader(handle):
@@ -110,7 +118,7 @@ def _check_organisations(path: Path, refs: References, problems: list[Problem]) 
         problems.append(Problem(name, line, message, level))
 
     try:
-        for line, row in read_rows(path, ORG_COLUMNS):
+        for line, row in read_rows(path, ORG_COLUMNS, ORG_OPTIONAL):
             key = row["id"]
             try:
                 validate_org(row)
@@ -157,21 +165,72 @@ def _check_organisations(path: Path, refs: References, problems: list[Problem]) 
 
 
 def _place_problems(row: dict[str, str], refs: References) -> list[str]:
-    """Codes are given for places in Vlaams-Brabant only (the curated convention)."""
-    nis, name = row["municipality_nis"], row["municipality_name"]
+    """Every Belgian place has its code: a code is a current REFNIS municipality that
+    ``municipality_name`` names; a name without a code is a foreign place (``country`` given and
+    not BE), anything else is an error that proposes the code, or says why there is none."""
+    key, nis, name = row["id"], row["municipality_nis"], row["municipality_name"]
+    country = row.get("country", "")
+    if country and country != BELGIUM:
+        return []  # a foreign place: the name stays a name (validate_org refuses a code with it)
     if nis:
-        expected = refs.municipalities.get(nis)
-        if expected is None:
-            return [f"{row['id']}: municipality_nis {nis} is not a REFNIS 2025 municipality of "
-                    "Vlaams-Brabant"]
-        if expected != name:
-            return [f"{row['id']}: municipality_nis {nis} is {expected!r} in REFNIS, not {name!r}"]
+        unit = refs.municipalities.get(nis)
+        if unit is None:
+            return [f"{key}: municipality_nis {nis} is not a REFNIS 2025 municipality"]
+        if not unit.current:
+            return [f"{key}: municipality_nis {nis} ({unit.name_nl}) ended on {unit.ended}"]
+        if not refs.municipalities.names_code(name, nis):
+            return [f"{key}: municipality_nis {nis} is {unit.name_nl!r} in REFNIS, not {name!r}"]
     elif name:
-        codes = [code for code, nl in refs.municipalities.items() if nl == name]
-        if codes:
-            return [f"{row['id']}: municipality {name!r} is in Vlaams-Brabant: give its code "
-                    f"{codes[0]}"]
+        try:
+            unit = refs.municipalities.resolve(name)
+        except UnknownPlace as exc:
+            return [f"{key}: municipality_name {exc}; a place abroad needs its country (ISO code "
+                    "in the country column)"]
+        except PlaceError as exc:
+            return [f"{key}: municipality_name {exc}"]
+        return [f"{key}: municipality {name!r} is REFNIS municipality {unit.code} ({unit.name_nl}): "
+                f"give its code {unit.code} (--fill-codes writes it)"]
     return []
+
+
+def fill_codes(path: Path, refs: References) -> list[tuple[int, str, str, str]]:
+    """Write into ``organisations.csv`` the code of each name without one that names exactly one
+    current municipality (rows abroad left alone); (line, id, name, code) of each filled row.
+
+    The file is read and written as CSV (CRLF, minimal quoting, as the curated files are), so only
+    the filled cells change. A row whose name does not resolve is left for the check to report."""
+    raw = path.read_bytes()
+    bom = raw.startswith(codecs.BOM_UTF8)
+    reader = csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), strict=True)
+    rows: list[list[str]] = []
+    lines: list[int] = []  # physical line where each row starts
+    line = 1
+    for cells in reader:
+        rows.append(cells)
+        lines.append(line)
+        line = reader.line_num + 1
+    if not rows:
+        return []
+    header = [h.strip() for h in rows[0]]
+    nis_col, name_col = header.index("municipality_nis"), header.index("municipality_name")
+    country_col = header.index("country") if "country" in header else None
+    filled: list[tuple[int, str, str, str]] = []
+    for cells, start in zip(rows[1:], lines[1:], strict=True):
+        if len(cells) != len(header) or cells[nis_col].strip() or not cells[name_col].strip():
+            continue
+        if country_col is not None and cells[country_col].strip() not in ("", BELGIUM):
+            continue
+        try:
+            unit = refs.municipalities.resolve(cells[name_col].strip())
+        except PlaceError:
+            continue
+        cells[nis_col] = unit.code
+        filled.append((start, cells[0], cells[name_col].strip(), unit.code))
+    if filled:
+        out = io.StringIO(newline="")
+        csv.writer(out, lineterminator="\r\n").writerows(rows)
+        path.write_bytes((codecs.BOM_UTF8 if bom else b"") + out.getvalue().encode("utf-8"))
+    return filled
 
 
 def _ror_problems(row: dict[str, str], short: str, refs: References) -> list[tuple[str, str]]:
@@ -238,9 +297,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("folder", type=Path, help="folder with organisations.csv and relations.csv")
     parser.add_argument("--refnis", type=Path, default=DEFAULT_SHARED / REFNIS_FILE,
-                        help="REFNIS 2025 CSV of Vlaams-Brabant (default: %(default)s)")
+                        help="REFNIS 2025 CSV of the municipalities of Belgium (default: %(default)s)")
     parser.add_argument("--ror", type=Path, default=DEFAULT_SHARED / ROR_DIR,
                         help="folder of the ROR extract CSVs (default: %(default)s)")
+    parser.add_argument("--fill-codes", action="store_true",
+                        help="write the REFNIS code of each municipality name without one into "
+                             "organisations.csv, then check")
     args = parser.parse_args(argv)
     try:
         refs = References.load(args.refnis, args.ror)
@@ -251,6 +313,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not (args.folder / needed).is_file():
             print(f"missing {args.folder / needed}", file=sys.stderr)
             return 2
+    if args.fill_codes:
+        path = args.folder / "organisations.csv"
+        try:
+            filled = fill_codes(path, refs)
+        except (csv.Error, UnicodeDecodeError, ValueError) as exc:  # the check below says where
+            print(f"{path}: codes not filled: {exc}", file=sys.stderr)
+            filled = []
+        for line, key, name, code in filled:
+            print(f"{path}:{line}: filled: {key}: municipality_nis {code} for {name!r}")
     problems = check(args.folder, refs)
     for problem in problems:
         print(problem)

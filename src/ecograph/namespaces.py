@@ -45,7 +45,7 @@ ECO = _Namespace(
     BusinessAssociation IncubatorOrSciencePark InvestorOrFund NetworkOrPlatform OtherOrganisation
     KnowledgeInstitution Capability RelationStatement Municipality Arrondissement Province Region
     Sector Stage Megatrend
-    organisation sector stage hasCapability derivationRule activeIn locatedIn
+    organisation sector stage hasCapability derivationRule activeIn locatedIn placeDerivation
     ror wikidata kboNumber nutsCode hasMunicipality naceCode stageOrder nextStage answeredBy stageNotApplicable
     spinOffOf hasSpinOff partnerOf acquiredBy acquired fundedBy funds collaboratesWith
     locatedInPark hostsOrganisation year weight
@@ -75,7 +75,7 @@ PROV = _Namespace(
 )
 SCHEMA = _Namespace(
     "https://schema.org/",
-    "name alternateName foundingDate url location address postalCode startDate endDate",
+    "name alternateName foundingDate url location address addressCountry postalCode startDate endDate",
 )
 WGS = _Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#", "lat long Point")
 DCTERMS = _Namespace(

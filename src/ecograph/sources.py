@@ -104,7 +104,12 @@ SOURCES: tuple[Source, ...] = (
         licence_label="CC BY 4.0 (facts with their source pages)",
         page="https://w3id.org/ecograph",
         files=(SourceFile("organisations", "curated/organisations.csv", in_repo=True),
-               SourceFile("relations", "curated/relations.csv", in_repo=True)),
+               SourceFile("relations", "curated/relations.csv", in_repo=True),
+               # places only: a municipality name without its code, and the city of an organisation's
+               # ROR record when the row has no place (ecograph.ingest.curated._places)
+               SourceFile("refnis", "belgif-refnis/refnis2025.nt", f"{BELGIF_RAW}/refnis2025.nt", optional=True),
+               SourceFile("ror", "ror/ror-data-be-v2.json", optional=True),
+               SourceFile("ror_v1", "ror/ror-data-be-v1.json", optional=True)),
     ),
     Source(
         name="ror",

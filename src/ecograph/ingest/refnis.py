@@ -256,14 +256,15 @@ _EXTRA_NAMES = {
 }
 
 
-def municipality_names(path: Path) -> dict[str, str]:
+def municipality_names(path: Path | Refnis) -> dict[str, str]:
     """Normalised municipality name (any language, accents/case ignored) → NIS code.
 
     Current municipalities first; the name of an ended municipality is used only when no current
     one bears it (the draft REFNIS 2025 ends 37022 Tielt without listing its successor). A name
-    that two municipalities of the same kind share is left out.
+    that two municipalities of the same kind share is left out. ``path`` may also be the tree
+    :func:`load_refnis` already read.
     """
-    refnis = load_refnis(path)
+    refnis = path if isinstance(path, Refnis) else load_refnis(path)
     table: dict[str, str] = {}
     for current in (True, False):
         found: dict[str, str] = {}

@@ -403,6 +403,24 @@ def _relation_triples(ctx: IngestContext, keys: _Keys, rec: _Record, published: 
         yield statement, iri(DCTERMS.source), source
 
 
+def record_cities(inputs: list[tuple[Path, int]], wanted: set[str]) -> dict[str, str]:
+    """Short ROR id → GeoNames city name, for the records of ``wanted`` that name a city.
+
+    ``inputs`` are (dump, schema version) pairs read in order, as :func:`read` reads them (v2
+    first): the first record of an id decides. IngestError on a malformed dump."""
+    cities: dict[str, str] = {}
+    seen: set[str] = set()
+    for path, schema in inputs:
+        for index, raw in iter_json_array(path):
+            rec = _Record(path, index, raw, schema)
+            if rec.short in seen:
+                continue
+            seen.add(rec.short)
+            if rec.short in wanted and rec.city:
+                cities[rec.short] = rec.city
+    return cities
+
+
 def read(ctx: IngestContext) -> Iterator[Triple]:
     """Organisations of the ROR dump(s); v2 first, then v1 records not already seen in v2."""
     refnis = ctx.files.get("refnis")
