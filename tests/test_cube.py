@@ -181,6 +181,8 @@ def test_unknown_counts_of_a_small_region() -> None:
           b:megatrend\\/mt05 eco:answeredBy b:sector\\/finance .
           b:org\\/bank a org:Organization ; eco:locatedIn b:municipality\\/24062 ; eco:activeIn b:sector\\/finance .
           b:org\\/fund a org:Organization ; eco:activeIn b:sector\\/finance .
+          b:org\\/abroad a org:Organization ; eco:activeIn b:sector\\/finance ;
+                           <https://schema.org/addressCountry> "NL" .
           b:org\\/club a org:Organization ; eco:locatedIn b:municipality\\/24062 .
           b:org\\/insurer a org:Organization ; eco:locatedIn b:municipality\\/24062 ; eco:activeIn b:sector\\/other .
           b:capability\\/insurer eco:organisation b:org\\/insurer ; eco:sector b:sector\\/other ;
@@ -198,7 +200,8 @@ def test_unknown_counts_of_a_small_region() -> None:
         ("stage-unknown", "finance", 1),  # the bank: in finance, no stage anywhere
         ("stage-unknown", "other", 1),  # the bank again (finance is in "other"); the insurer's stage is known
         ("megatrend-stage-unknown", "mt05", 1),
-        ("unplaced", "finance", 1), ("unplaced", "other", 1), ("megatrend-unplaced", "mt05", 1),  # the fund
+        # the fund; not the one abroad, which is placed (in no region of ours)
+        ("unplaced", "finance", 1), ("unplaced", "other", 1), ("megatrend-unplaced", "mt05", 1),
         ("unclassified", "", 1),  # the club
     }
 

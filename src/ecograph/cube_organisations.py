@@ -57,7 +57,8 @@ SELECT ?org ?sector ?stage ?place ?source WHERE {
   OPTIONAL { SELECT DISTINCT ?org (1 AS ?stage) WHERE {
       { SELECT ?c ?org WHERE { ?c eco:organisation ?org } }
       { SELECT DISTINCT ?c WHERE { ?c eco:stage ?st } } } }
-  OPTIONAL { SELECT DISTINCT ?org (1 AS ?place) WHERE { ?org eco:locatedIn ?p } }
+  OPTIONAL { SELECT DISTINCT ?org (1 AS ?place) WHERE {
+      { ?org eco:locatedIn ?p } UNION { ?org schema:addressCountry ?country } } }
   OPTIONAL { SELECT DISTINCT ?org (1 AS ?source) WHERE { ?org dcterms:source ?src } }
 }"""
 # the label a question shows for an organisation (of several, the smallest)

@@ -32,6 +32,7 @@ _ORGS = """SELECT DISTINCT ?org WHERE {
   UNION { ?org eco:activeIn ?s } UNION { ?c eco:organisation ?org } }"""
 _PLACES = "SELECT ?org ?m WHERE { ?org eco:locatedIn ?m }"
 _ACTIVE = "SELECT DISTINCT ?org ?s WHERE { ?org eco:activeIn ?s }"
+_ABROAD = 'SELECT DISTINCT ?org WHERE { ?org schema:addressCountry ?c FILTER(UCASE(STR(?c)) != "BE") }'
 _CAPS = """SELECT DISTINCT ?org ?s WHERE {
   { SELECT ?cap ?org WHERE { ?cap eco:organisation ?org } } { SELECT ?cap ?s WHERE { ?cap eco:sector ?s } } }"""
 _SECTORS = "SELECT ?s ?b WHERE {{ ?s skos:inScheme <{base}/id/scheme/sectors> OPTIONAL {{ ?s skos:broader ?b }} }}"
@@ -57,7 +58,8 @@ def load_org_sectors(store: ox.Store, graphs: list[ox.NamedNode]) -> list[OrgSec
     for org, sector in _rows(store, graphs, _CAPS):
         known[org].add(sector)
         active[org].add(sector)
-    return [OrgSectors(org, place.get(org), frozenset(active[org]), frozenset(known[org]))
+    abroad = {org for (org,) in _rows(store, graphs, _ABROAD)}
+    return [OrgSectors(org, place.get(org), frozenset(active[org]), frozenset(known[org]), org in abroad)
             for (org,) in sorted(set(_rows(store, graphs, _ORGS)))]
 
 

@@ -9,7 +9,7 @@ A cell is a concept (a sector, or a megatrend) × a value-chain stage × a regio
   capability at another stage of another sector) that have *no* capability in it at any stage:
   they may well be at this stage, the data does not say;
 * **unplaced** — organisations active in the concept that have no place at all, so no region can
-  count them;
+  count them (an organisation known to be abroad has a place: it is in no region of ours);
 * **unclassified** — organisations of the region with no sector at all (any cell may hide them;
   counted per region, not per cell);
 * **not applicable** — the sector scheme says the stage does not exist for the sector
@@ -59,6 +59,7 @@ class OrgSectors:
     municipality: str | None
     active: frozenset[str]  # every sector it is in: eco:activeIn and the sectors of its capabilities
     known: frozenset[str]  # the sectors of its capabilities (a stage is known there)
+    abroad: bool = False  # located outside Belgium (a country, no municipality): placed, in no region of ours
 
 
 def concepts_of(sectors: Iterable[str], ups: Mapping[str, frozenset[str]],
@@ -86,7 +87,7 @@ def stage_unknown_in(org: OrgSectors, ups: Mapping[str, frozenset[str]],
 def unplaced_in(org: OrgSectors, ups: Mapping[str, frozenset[str]],
                 answered: Mapping[str, frozenset[str]]) -> frozenset[str]:
     """The concepts of an organisation that is located nowhere (no region can count it)."""
-    return frozenset() if org.municipality else concepts_of(org.active, ups, answered)
+    return frozenset() if org.municipality or org.abroad else concepts_of(org.active, ups, answered)
 
 
 def unclassified(org: OrgSectors) -> bool:

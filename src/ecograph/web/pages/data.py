@@ -225,7 +225,10 @@ def load_snapshot(store: GraphStore | ox.Store, base: str) -> Snapshot:
     known: dict[str, set[str]] = defaultdict(set)
     for cap in caps:
         known[cap.org].add(cap.sector)
-    org_sectors = {iri: OrgSectors(iri, org.municipality, frozenset(active[iri] | known[iri]), frozenset(known[iri]))
+    abroad = {row["o"].value for row in run_query(ox_store, f"""
+        SELECT ?o WHERE {{ ?o <{SCHEMA.addressCountry}> ?c FILTER(UCASE(STR(?c)) != "BE") }}""")}
+    org_sectors = {iri: OrgSectors(iri, org.municipality, frozenset(active[iri] | known[iri]), frozenset(known[iri]),
+                                   iri in abroad)
                    for iri, org in orgs.items()}
     not_applicable = {(row["s"].value, row["t"].value) for row in run_query(
         ox_store, f"SELECT ?s ?t WHERE {{ ?s <{ECO.stageNotApplicable}> ?t }}")}
