@@ -37,9 +37,10 @@ STATUSES = (KNOWN, SINGLE, UNKNOWN, NOT_APPLICABLE, GAP)
 def cell_status(known: int, unknown: int, applicable: bool = True) -> str:
     """What a cell says: organisations found (one or more), not applicable, unknown, or a confirmed gap.
 
-    ``unknown`` is the number of organisations whose stage or place the data does not give
-    (stage unknown in the region, plus unplaced in the concept). A cell with organisations is
-    shown as found even where the scheme says the stage does not apply (the data wins)."""
+    ``unknown`` is the number of organisations that could be behind the cell for all the data
+    says: stage unknown in the region, unplaced in the concept, and the region's organisations in
+    no sector. Only with none of them is an empty cell a confirmed gap. A cell with organisations
+    is shown as found even where the scheme says the stage does not apply (the data wins)."""
     if known > 1:
         return KNOWN
     if known == 1:

@@ -120,20 +120,22 @@ STRINGS: dict[str, dict[str, str]] = {
     "dash.na.cells": {"en": "cells not applicable", "nl": "cellen niet van toepassing"},
     "dash.unclassified": {"en": "N organisations of the region have no sector (data coverage)",
                           "nl": "N organisaties van de regio hebben geen sector (datadekking)"},
-    "dash.unknown.cell": {"en": "0 known · N whose stage or place is unknown",
-                          "nl": "0 gekend · N met onbekende schakel of plaats"},
+    "dash.unknown.cell": {"en": "0 known · N that could be here: stage, place or sector unknown",
+                          "nl": "0 gekend · N die hier zouden kunnen zijn: schakel, plaats of sector onbekend"},
     "dash.na": {"en": "not applicable to this sector", "nl": "niet van toepassing voor deze sector"},
     "dash.na.short": {"en": "n/a", "nl": "n.v.t."},
-    "dash.legend.unknown": {"en": "none known, but some whose stage or place is unknown",
-                            "nl": "geen gekend, maar sommige met onbekende schakel of plaats"},
+    "dash.legend.unknown": {"en": "none known, but some whose stage, place or sector is unknown",
+                            "nl": "geen gekend, maar sommige met onbekende schakel, plaats of sector"},
     "dash.legend.na": {"en": "stage does not apply", "nl": "schakel niet van toepassing"},
     "dash.cell.na": {"en": "The sector scheme says this stage does not exist for the sector: not a gap.",
                      "nl": "Volgens het sectorschema bestaat deze schakel niet voor de sector: geen hiaat."},
     "dash.cell.unknown": {
         "en": "No organisation of the region is known to have this capability, but the data does not say "
-              "it is missing: the organisations below are in the sector without a known stage or place.",
+              "it is missing: the organisations below are in the sector without a known stage or place, and "
+              "the region's organisations without a sector (headline) could be here too.",
         "nl": "Van geen enkele organisatie van de regio is deze capaciteit gekend, maar de gegevens zeggen niet "
-              "dat ze ontbreekt: de organisaties hieronder zitten in de sector zonder gekende schakel of plaats.",
+              "dat ze ontbreekt: de organisaties hieronder zitten in de sector zonder gekende schakel of plaats, "
+              "en ook de organisaties van de regio zonder sector (bovenaan) zouden hier kunnen zijn.",
     },
     "dash.cell.coverage": {"en": "What the data lacks for this sector in the region (data coverage)",
                            "nl": "Wat de gegevens missen voor deze sector in de regio (datadekking)"},
@@ -153,6 +155,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "col.relation": {"en": "Relation", "nl": "Relatie"},
     "col.year": {"en": "Year", "nl": "Jaar"},
     "derived": {"en": "derived by rule", "nl": "afgeleid door regel"},
+    "org.abroad": {"en": "abroad", "nl": "in het buitenland"},
     "stated": {"en": "stated by the source", "nl": "zo vermeld door de bron"},
     # network
     "net.title": {"en": "Network of organisations", "nl": "Netwerk van organisaties"},

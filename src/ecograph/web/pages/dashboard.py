@@ -56,7 +56,7 @@ class Counts:
 
     @property
     def status(self) -> str:
-        return cell_status(self.known, self.unknown, self.applicable)
+        return cell_status(self.known, self.unknown + self.unclassified, self.applicable)
 
 
 Unknown = tuple[dict[str, list[Org]], dict[str, list[Org]], list[Org]]
@@ -186,7 +186,7 @@ def build_dashboard(request: Request, snap: Snapshot, region_key: str, cluster_k
             cell_id = f"{kind_}/{local(row_iri)}/{stage.key}"
             out.append({
                 "count": n.known,
-                "unknown": n.unknown,
+                "unknown": n.unknown + n.unclassified,
                 "status": n.status,
                 "ring": (_count_of(ring_counts, ring_cells, key, ring_unknown_, snap.not_applicable).known
                          if ring_key else None),
