@@ -87,13 +87,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "dash.title": {"en": "Gap dashboard", "nl": "Hiatendashboard"},
     "dash.intro": {
         "en": "Number of organisations in the region per cell. An empty cell is a missing link of "
-        "the value chain only when the data knows the stage and place of every organisation of the "
-        "sector; otherwise it is marked ? with the number of organisations whose stage or place is "
-        "unknown. A cell held by a single organisation is fragile. The small number is the wider ring.",
+        "the value chain only when the data rules out every organisation: otherwise it is marked ? with "
+        "the number of organisations that could be there (in the sector with no known stage or place, "
+        "or in the region with no sector). A cell held by a single organisation is fragile. The small "
+        "number is the wider ring.",
         "nl": "Aantal organisaties in de regio per cel. Een lege cel is pas een ontbrekende schakel "
-        "van de waardeketen als de schakel en plaats van elke organisatie van de sector gekend zijn; "
-        "anders staat er ? met het aantal organisaties met onbekende schakel of plaats. Een cel met "
-        "één organisatie is kwetsbaar. Het kleine getal is de ruimere ring.",
+        "van de waardeketen als de gegevens elke organisatie uitsluiten: anders staat er ? met het "
+        "aantal organisaties die er zouden kunnen zijn (in de sector zonder gekende schakel of plaats, "
+        "of in de regio zonder sector). Een cel met één organisatie is kwetsbaar. Het kleine getal is "
+        "de ruimere ring.",
     },
     "dash.region": {"en": "Region", "nl": "Regio"},
     "dash.ring": {"en": "Wider ring", "nl": "Ruimere ring"},
