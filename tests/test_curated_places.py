@@ -5,14 +5,13 @@ and the spin-offs that left found by their new places."""
 from __future__ import annotations
 
 import csv
-import io
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from test_curated_check import _copy, _rows, _write
 
 from ecograph.curated_check import REFNIS_FILE, References, check, fill_codes, main
 from ecograph.ingest import curated
@@ -92,23 +91,6 @@ def test_csv_and_ntriples_give_the_same_index(municipalities: Municipalities) ->
 
 
 # --- curated_check: proposes, validates and fills codes ----------------------------------------
-
-
-def _copy(tmp_path: Path) -> Path:
-    target = tmp_path / "curated"
-    shutil.copytree(FIXTURE, target)
-    return target
-
-
-def _rows(path: Path) -> list[list[str]]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.reader(handle))
-
-
-def _write(path: Path, rows: list[list[str]]) -> None:
-    out = io.StringIO(newline="")
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8", newline="")
 
 
 def _set(folder: Path, key: str, **cells: str) -> int:

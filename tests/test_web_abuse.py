@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import random
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+from hostile import Listener
 from w3c.support import BASE, LiveServer, build_store, live_server, settings_for
 
 from ecograph.web.workers import Job, Overloaded, QueryPool
@@ -89,35 +89,6 @@ def test_update_refused_every_way(server: LiveServer, update: str) -> None:
 
 
 # --- no outbound requests -------------------------------------------------------------------------
-
-
-class Listener:
-    """A loopback TCP listener that records every connection it receives."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = False
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop = True
-        self.thread.join(2)
-        self.sock.close()
 
 
 def test_service_refused_and_no_connection_arrives(server: LiveServer) -> None:
