@@ -157,6 +157,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "col.relation": {"en": "Relation", "nl": "Relatie"},
     "col.year": {"en": "Year", "nl": "Jaar"},
     "derived": {"en": "derived by rule", "nl": "afgeleid door regel"},
+    "org.stage_unknown": {"en": "Stage unknown in (counted as unknown, not as a gap)",
+                          "nl": "Schakel onbekend in (geteld als onbekend, niet als hiaat)"},
     "org.abroad": {"en": "abroad", "nl": "in het buitenland"},
     "stated": {"en": "stated by the source", "nl": "zo vermeld door de bron"},
     # network

@@ -69,6 +69,8 @@ def test_unknown_and_not_applicable_cells_are_not_gaps(page: Watched) -> None:
     page.goto(coverage)
     assert page.page.locator("#answer").count() == 1
     page.shot("dashboard-unknown")
+    page.goto("/doc/org/ku_leuven")
+    assert "High tech" in page.page.locator("dd.stage-unknown").inner_text()
 
 
 def test_clicking_a_cell_lists_its_organisations(page: Watched) -> None:

@@ -135,6 +135,8 @@ def organisation_context(request: Request, snap: Snapshot, org: Org) -> dict[str
         "identifiers": identifiers, "nace": values(ORG.classification),
         "place": place.label(lang) if place else "", "place_key": local(org.municipality or ""),
         "place_graphs": sorted(index.get((ECO.locatedIn, org.municipality or ""), set())),
+        "stage_unknown": sorted(snap.sectors[c].label(lang) for c in snap.stage_unknown.get(org.iri, ())
+                                if c in snap.sectors),
         "place_derivation": values(ECO.placeDerivation), "country": values(SCHEMA.addressCountry),
         "caps": caps, "active": active, "relations": relations, "pages": sorted(pages),
         "map": {"points": [{"lat": point[0], "long": point[1], "label": org.name}] if point else [],
