@@ -104,7 +104,11 @@ def outcome(store: Any, name: str, expected: list[tuple[Any, ...]]) -> tuple[str
     except (QueryError, OSError) as exc:
         text = str(exc)
         return ("timeout", "") if "timed out" in text else ("error", text)
-    return ("same", "") if got == expected else ("differs", "")
+    if got == expected:
+        return ("same", "")
+    only_got = [row for row in got if row not in expected][:3]
+    only_expected = [row for row in expected if row not in got][:3]
+    return ("differs", f"server only: {only_got}; embedded only: {only_expected}")
 
 
 @pytest.fixture(scope="module")

@@ -51,6 +51,9 @@ _TWO_ARGS = frozenset((
 _NO_ARGS = frozenset(["RAND", "NOW", "UUID", "STRUUID"])
 _AGGREGATES = frozenset(["COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"])
 _RELATIONAL = frozenset({"=", "!=", "<", ">", "<=", ">="})
+#: keywords written as calls, NAME(…): built-in functions and aggregates
+CALLS = _ONE_ARG | _TWO_ARGS | _NO_ARGS | _AGGREGATES | frozenset(
+    {"BOUND", "BNODE", "CONCAT", "COALESCE", "IF", "REGEX", "SUBSTR", "REPLACE"})
 
 
 class QuerySyntaxError(SyntaxError):
@@ -110,9 +113,11 @@ def canonical_text(tokens: list[Token], inserts: dict[int, str] | None = None,
             text = "[]"
         # a language tag or datatype marker stays glued to its string, as the grammar writes it
         glue = tok.kind == "LANGTAG" or tok.text == "^^" or (i > 0 and tokens[i - 1].text == "^^")
-        # Oxigraph reads "CONCAT (" as an error: a call's bracket follows its name directly
-        glue = glue or (i > 0 and (tok.text == "(" or tok.kind == "NIL")
-                        and tokens[i - 1].kind in ("KEYWORD", "IRIREF", "PNAME_LN", "PNAME_NS"))
+        # Oxigraph reads "CONCAT (" as an error: a call's bracket follows its name directly; only a
+        # call's (Virtuoso reads "DISTINCT(?x AS ?y)" as a call of DISTINCT)
+        glue = glue or (i > 0 and (tok.text == "(" or tok.kind == "NIL") and (
+            tokens[i - 1].kind in ("IRIREF", "PNAME_LN", "PNAME_NS")
+            or (tokens[i - 1].kind == "KEYWORD" and tokens[i - 1].value in CALLS)))
         if parts and not glue:
             parts.append(" ")
         parts.append(text)
