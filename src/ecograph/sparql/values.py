@@ -27,10 +27,16 @@ def term_text(term: Any) -> str:
 
 def bind_values(sparql: str, bindings: Mapping[str, Any]) -> str:
     """The query (in canonical text) with each variable of ``bindings`` bound in every group that mentions it."""
+    return insert_values(sparql, {name.lstrip("?$"): term_text(term) for name, term in bindings.items()})
+
+
+def insert_values(sparql: str, values: Mapping[str, str], *, keep_text: bool = False) -> str:
+    """``VALUES`` blocks for ``values`` (variable name → SPARQL term text) in every group that mentions
+    the variable (and the top group). The canonical text, or with ``keep_text`` the client's own text
+    (comments and layout kept; only where it has no codepoint escapes, which move positions)."""
     parsed = parse_query(sparql)
-    if not bindings:
+    if not values:
         return parsed.canonical()
-    values = {name.lstrip("?$"): term_text(term) for name, term in bindings.items()}
     if not parsed.groups:
         raise SyntaxError("cannot bind variables: the query has no group graph pattern")
     inserts: dict[int, str] = {}
@@ -38,6 +44,12 @@ def bind_values(sparql: str, bindings: Mapping[str, Any]) -> str:
         names = [n for n in values if n in group.variables or index == 0]
         if names:
             inserts[group.open] = "".join(f" VALUES ?{n} {{ {values[n]} }}" for n in names)
+    if keep_text and "\\u" not in sparql and "\\U" not in sparql:
+        out = sparql
+        for index in sorted(inserts, reverse=True):
+            at = parsed.tokens[index].pos + 1  # just after the group's "{"
+            out = out[:at] + inserts[index] + out[at:]
+        return out
     return parsed.canonical(inserts)
 
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from ...queries import QueryError, SavedQuery, expand_curie, load_catalogue, query_base
+from ...sparql.values import insert_values
 from .common import render
 
 router = APIRouter(include_in_schema=False)
@@ -33,8 +34,11 @@ ORDER BY DESC(?organisations)
 
 def example_text(query: SavedQuery, base: str) -> str:
     """The saved query as a stand-alone example, with its parameters' defaults as VALUES."""
-    values = []
+    values: list[tuple[str, str]] = []
     for p in query.params:
+        if p.optional and not p.default:
+            values.append((p.name, '""'))  # an optional parameter's "any"
+            continue
         if p.default is None or p.type == "literal" and not p.default:
             continue
         if p.type == "integer":
@@ -48,9 +52,11 @@ def example_text(query: SavedQuery, base: str) -> str:
                     value = f"{p.kind}/{value}"
                 value = f"{base}/id/{value.lstrip('/')}"
             term = f"<{value}>"
-        values.append(f"VALUES ?{p.name} {{ {term} }}")
-    text = f"BASE <{query_base(base)}>\n" + query.text.rstrip() + "\n"
-    return text + "".join(v + "\n" for v in values)
+        values.append((p.name, term))
+    # bound as the engine binds them: a VALUES block at the start of every group that uses the
+    # parameter (one trailing VALUES clause would join only after grouping)
+    text = insert_values(query.text.rstrip(), dict(values), keep_text=True)
+    return f"BASE <{query_base(base)}>\n" + text + "\n"
 
 
 @router.get("/editor", response_class=HTMLResponse)
