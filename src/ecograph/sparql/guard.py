@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from .parser import UPDATE_KEYWORDS, QuerySyntaxError, TooDeep, lex, parse_query
+from .parser import UPDATE_KEYWORDS, QuerySyntaxError, lex, parse_query
 
 
 class Refused(Exception):
@@ -51,14 +51,12 @@ def check_query(text: str, held_graphs: Collection[str], *, base_iri: str | None
     """Accept a query (return what it is) or raise :class:`Refused`."""
     try:
         tokens = lex(text)
-    except TooDeep as exc:
-        raise Refused(400, f"Syntax error: {exc}.") from None
-    except QuerySyntaxError as exc:
+    except QuerySyntaxError as exc:  # TooDeep included
         raise Refused(400, f"Syntax error: {exc}.") from None
     if any(t.kind == "KEYWORD" and t.value in UPDATE_KEYWORDS for t in tokens):
         raise Refused(403, READ_ONLY)
     try:
-        parsed = parse_query(text, base_iri=base_iri)
+        parsed = parse_query(text, base_iri=base_iri, tokens=tokens)
     except QuerySyntaxError as exc:
         if any(t.kind == "KEYWORD" and t.value == "SERVICE" for t in tokens):
             raise Refused(403, NO_SERVICE) from None

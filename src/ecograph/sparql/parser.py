@@ -149,10 +149,11 @@ def lex(text: str) -> list[Token]:
     return tokens
 
 
-def parse_query(text: str, *, base_iri: str | None = None) -> ParsedQuery:
-    """Parse a SPARQL 1.1 query; raise :class:`QuerySyntaxError` if it is not one."""
-    tokens = lex(text)
-    return _Parser(tokens, base_iri).query()
+def parse_query(text: str, *, base_iri: str | None = None, tokens: list[Token] | None = None) -> ParsedQuery:
+    """Parse a SPARQL 1.1 query; raise :class:`QuerySyntaxError` if it is not one.
+
+    ``tokens``: the text's tokens when the caller has lexed it already (:func:`lex`)."""
+    return _Parser(lex(text) if tokens is None else tokens, base_iri).query()
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
