@@ -12,7 +12,8 @@ import pyoxigraph as ox
 import pytest
 
 from ecograph.queries import bind_params, load_catalogue, query_base, to_result
-from ecograph.remote import bind_values, prepare, query_form
+from ecograph.remote import prepare
+from ecograph.sparql.values import bind_values, query_form
 from ecograph.store import run_query
 
 try:

@@ -46,7 +46,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 from .namespaces import DCTERMS, VOID
 from .settings import Settings
-from .sparql.values import bind_values, query_form
+from .sparql.values import bound_query
 from .store import StoreNotBuilt, StoreUnavailable
 
 REGISTRY = "registry"
@@ -98,10 +98,16 @@ PARTIAL_STATE = "S1TAT"
 
 def prepare(sparql: str, *, substitutions: Mapping[str, Any] | None = None, base_iri: str | None = None) -> str:
     """The text sent to the server: base IRI declared, substitutions bound."""
-    text = bind_values(sparql, substitutions or {})  # the canonical text, bound
+    return prepared(sparql, substitutions=substitutions, base_iri=base_iri)[0]
+
+
+def prepared(sparql: str, *, substitutions: Mapping[str, Any] | None = None,
+             base_iri: str | None = None) -> tuple[str, str]:
+    """(:func:`prepare`'s text, the query form), from one parse."""
+    text, form = bound_query(sparql, substitutions or {})  # the canonical text, bound
     if base_iri:
         text = f"BASE {ox.NamedNode(base_iri)}\n{text}"
-    return text
+    return text, form
 
 
 # --- HTTP --------------------------------------------------------------------------------------
@@ -254,9 +260,8 @@ class RemoteStore:
         graph: their union); with ``use_union=False`` and neither, no dataset is sent (the
         query's own ``FROM``, or the server's default).
         """
-        text = prepare(sparql, substitutions=substitutions, base_iri=base_iri)
+        text, form = prepared(sparql, substitutions=substitutions, base_iri=base_iri)
         default_graph, named_graphs = self._dataset(default_graph, named_graphs, use_union)
-        form = query_form(text)
         body, media = self._send_query(text, form, default_graph, named_graphs)
         if form in ("SELECT", "ASK"):
             if _media(media) not in ("application/sparql-results+json", "application/json"):

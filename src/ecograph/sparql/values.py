@@ -15,7 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .parser import parse_query
+from .parser import ParsedQuery, parse_query
 
 
 def term_text(term: Any) -> str:
@@ -27,14 +27,24 @@ def term_text(term: Any) -> str:
 
 def bind_values(sparql: str, bindings: Mapping[str, Any]) -> str:
     """The query (in canonical text) with each variable of ``bindings`` bound in every group that mentions it."""
-    return insert_values(sparql, {name.lstrip("?$"): term_text(term) for name, term in bindings.items()})
+    return bound_query(sparql, bindings)[0]
+
+
+def bound_query(sparql: str, bindings: Mapping[str, Any]) -> tuple[str, str]:
+    """(:func:`bind_values`'s text, the query form), from one parse."""
+    parsed = parse_query(sparql)
+    values = {name.lstrip("?$"): term_text(term) for name, term in bindings.items()}
+    return _insert(parsed, sparql, values, keep_text=False), parsed.form
 
 
 def insert_values(sparql: str, values: Mapping[str, str], *, keep_text: bool = False) -> str:
     """``VALUES`` blocks for ``values`` (variable name → SPARQL term text) in every group that mentions
     the variable (and the top group). The canonical text, or with ``keep_text`` the client's own text
     (comments and layout kept; only where it has no codepoint escapes, which move positions)."""
-    parsed = parse_query(sparql)
+    return _insert(parse_query(sparql), sparql, values, keep_text=keep_text)
+
+
+def _insert(parsed: ParsedQuery, sparql: str, values: Mapping[str, str], *, keep_text: bool) -> str:
     if not values:
         return parsed.canonical()
     if not parsed.groups:
