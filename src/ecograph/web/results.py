@@ -1,8 +1,9 @@
-"""Serialise query results with a row cap.
+"""Serialise query results with a row and a byte cap.
 
-pyoxigraph serialises a whole result iterator; the endpoint must stop after ``max_rows`` rows, so
-SELECT results are written here from the first rows (SPARQL 1.1 JSON, XML, CSV and TSV), and
-graph results are cut with ``itertools.islice`` before pyoxigraph writes them.
+pyoxigraph serialises a whole result iterator; the endpoint must stop after ``max_rows`` rows or
+about ``max_bytes`` bytes, so results are read only as far as :func:`bounded` lets them, SELECT
+results are written here (SPARQL 1.1 JSON, XML, CSV and TSV), and :func:`fit` checks the written
+document against the byte cap.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -37,12 +37,6 @@ PREFIXES: dict[str, str] = {
     "dcat": "http://www.w3.org/ns/dcat#",
     "eco": "https://w3id.org/ecograph/ontology#",
 }
-
-
-def capped(items: Iterable[Any], max_rows: int) -> tuple[list[Any], bool]:
-    """The first ``max_rows`` items, and whether there were more."""
-    rows = list(islice(items, max_rows + 1))
-    return rows[:max_rows], len(rows) > max_rows
 
 
 #: Bytes a binding or triple adds to a document beyond its terms' text (JSON keys and braces,

@@ -19,6 +19,7 @@ import contextlib
 import logging
 import multiprocessing
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -93,26 +94,31 @@ def serialise(job: Job, result: Any) -> Reply:
     if isinstance(result, ox.QuerySolutions):
         fmt = RESULTS[job.media_type]
         variables = [v.value for v in result.variables]
-        rows, rows_capped, bytes_capped = results.bounded(
-            result, job.max_rows, job.max_bytes, lambda row: results.solution_size(row, variables))
-        body, trimmed = results.fit(rows, job.max_bytes, lambda r: results.write_solutions(variables, r, fmt))
-        bytes_capped = bytes_capped or trimmed
+        body, rows_capped, bytes_capped = _bounded(
+            job, result, lambda row: results.solution_size(row, variables),
+            lambda rows: results.write_solutions(variables, rows, fmt))
         media = RESULTS_MEDIA[fmt]
     elif isinstance(result, ox.QueryBoolean):
         fmt = RESULTS[job.media_type]
         body, media = results.write_boolean(result, fmt), RESULTS_MEDIA[fmt]
     else:
         rdf = RDF[job.media_type]
-        triples, rows_capped, bytes_capped = results.bounded(
-            result, job.max_rows, job.max_bytes, results.triple_size)
-        body, trimmed = results.fit(triples, job.max_bytes, lambda t: results.write_triples(t, rdf))
-        bytes_capped = bytes_capped or trimmed
+        body, rows_capped, bytes_capped = _bounded(
+            job, result, results.triple_size, lambda triples: results.write_triples(triples, rdf))
         media = RDF_MEDIA[rdf]
     if rows_capped:
         headers["X-Ecograph-Rows-Capped"] = str(job.max_rows)
     if bytes_capped:
         headers["X-Ecograph-Bytes-Capped"] = str(job.max_bytes)
     return Reply(200, media, body, headers)
+
+
+def _bounded(job: Job, items: Any, size: Callable[[Any], int],
+             write: Callable[[list[Any]], bytes]) -> tuple[bytes, bool, bool]:
+    """The document of the items that fit the job's row and byte caps; (body, rows capped, bytes capped)."""
+    taken, rows_capped, bytes_capped = results.bounded(items, job.max_rows, job.max_bytes, size)
+    body, trimmed = results.fit(taken, job.max_bytes, write)
+    return body, rows_capped, bytes_capped or trimmed
 
 
 def _send(conn: Connection, reply: Reply) -> None:
@@ -209,6 +215,12 @@ class QueryPool:
         self._all.add(worker)
         return worker
 
+    def _retire(self, worker: _Worker) -> None:
+        """Take the worker out of the pool now; kill it and start its successor in the background
+        (the client's answer does not wait for a new process)."""
+        self._all.discard(worker)
+        asyncio.ensure_future(self._replace(worker))
+
     async def _replace(self, worker: _Worker) -> None:
         self._all.discard(worker)
         await asyncio.to_thread(worker.kill)
@@ -234,16 +246,16 @@ class QueryPool:
         except TimeoutError:
             self.killed += 1
             log.warning("query exceeded %.1f s; killing worker pid %s", timeout, worker.process.pid)
-            await self._replace(worker)  # the exchange's blocked read ends with the worker
+            self._retire(worker)
             with contextlib.suppress(BaseException):
-                await exchange
+                await exchange  # its blocked read ends when the worker is killed
             raise QueryTimeout(timeout) from None
         except (EOFError, OSError):
-            await self._replace(worker)
+            self._retire(worker)
             raise WorkerDied("the query worker ended while running the query") from None
         except BaseException:
             # A cancelled request: never reuse a worker in an unknown state.
-            asyncio.ensure_future(self._replace(worker))
+            self._retire(worker)
             raise
         self._idle.put_nowait(worker)
         return reply
