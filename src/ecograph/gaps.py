@@ -31,7 +31,6 @@ SINGLE = "single"
 UNKNOWN = "unknown"
 NOT_APPLICABLE = "not-applicable"
 GAP = "gap"
-STATUSES = (KNOWN, SINGLE, UNKNOWN, NOT_APPLICABLE, GAP)
 
 
 def cell_status(known: int, unknown: int, applicable: bool = True) -> str:
