@@ -149,8 +149,16 @@ def _count_of(counts: dict[tuple[str, str], Counts] | None, cells: dict[tuple[st
     if counts is not None:
         return counts.get(key, Counts(0))
     stage, nowhere, none = unknown
-    return Counts(len(cells.get(key, {})), len(stage.get(key[0], [])) + len(nowhere.get(key[0], [])),
+    return Counts(_known(None, cells, key), len(stage.get(key[0], [])) + len(nowhere.get(key[0], [])),
                   key not in not_applicable, len(none))
+
+
+def _known(counts: dict[tuple[str, str], Counts] | None, cells: dict[tuple[str, str], dict[str, CellOrg]],
+           key: tuple[str, str]) -> int:
+    """Organisations known in the cell: the saved question's count, or the organisations behind it."""
+    if counts is not None:
+        return counts.get(key, Counts(0)).known
+    return len(cells.get(key, {}))
 
 
 def build_dashboard(request: Request, snap: Snapshot, region_key: str, cluster_key: str, kind: str,
@@ -164,9 +172,7 @@ def build_dashboard(request: Request, snap: Snapshot, region_key: str, cluster_k
     s_cells = sector_cells(snap, facts)
     s_ring = sector_cells(snap, ring_facts)
     unknown = unknown_orgs(snap, region, kind, "")
-    ring_unknown = unknown_orgs(snap, snap.region_iri(ring_key), kind, "") if ring_key else ({}, {}, [])
     mt_unknown = unknown_orgs(snap, region, kind, cluster)
-    mt_ring_unknown = unknown_orgs(snap, snap.region_iri(ring_key), kind, cluster) if ring_key else ({}, {}, [])
     mt_facts = _facts(snap, region, kind, cluster)
     m_cells = megatrend_cells(snap, mt_facts)
     m_ring = megatrend_cells(snap, _facts(snap, snap.region_iri(ring_key), kind, cluster)) if ring_key else {}
@@ -178,7 +184,7 @@ def build_dashboard(request: Request, snap: Snapshot, region_key: str, cluster_k
                      if ring_key and not (kind or cluster) else None)
 
     def cells_for(kind_: str, row_iri: str, cells: Any, counts: Any, ring_cells: Any, ring_counts: Any,
-                  label: str, unknown_: Any, ring_unknown_: Any) -> list[dict[str, Any]]:
+                  label: str, unknown_: Any) -> list[dict[str, Any]]:
         out = []
         for stage in snap.stages:
             key = (row_iri, stage.iri)
@@ -188,8 +194,8 @@ def build_dashboard(request: Request, snap: Snapshot, region_key: str, cluster_k
                 "count": n.known,
                 "unknown": n.unknown + n.unclassified,
                 "status": n.status,
-                "ring": (_count_of(ring_counts, ring_cells, key, ring_unknown_, snap.not_applicable).known
-                         if ring_key else None),
+                # the wider ring shows only how many organisations are known there
+                "ring": _known(ring_counts, ring_cells, key) if ring_key else None,
                 "id": cell_id,
                 "href": page_url(request, cell=cell_id) + "#cell",
                 "selected": cell_id == cell,
@@ -206,13 +212,13 @@ def build_dashboard(request: Request, snap: Snapshot, region_key: str, cluster_k
             label = concept.label(lang)
             sector_rows.append({"key": concept.key, "label": label, "level": level,
                                 "cells": cells_for("sector", concept.iri, s_cells, s_counts, s_ring, s_ring_counts,
-                                                   label, unknown, ring_unknown)})
+                                                   label, unknown)})
     mt_rows = []
     for mt in snap.megatrends:
         label = mt.label(lang)
         mt_rows.append({"key": mt.key, "label": label, "notation": mt.notation,
                         "cells": cells_for("megatrend", mt.iri, m_cells, m_counts, m_ring, m_ring_counts, label,
-                                           mt_unknown, mt_ring_unknown)})
+                                           mt_unknown)})
 
     def extent(rows: list[dict[str, Any]]) -> int:
         return max((c["count"] for r in rows for c in r["cells"]), default=0)
