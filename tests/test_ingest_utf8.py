@@ -27,3 +27,21 @@ def test_csv_records_name_the_line_of_the_bad_byte(tmp_path: Path) -> None:
     with pytest.raises(IngestError) as err:
         list(csv_records(bad_file(tmp_path), ["key", "name"]))
     assert err.value.where == 4
+
+
+def test_the_curated_ingester_names_the_line_of_the_bad_byte(tmp_path: Path) -> None:
+    from ecograph.ingest import curated
+    from ecograph.ingest.base import IngestContext
+
+    fixture = Path(__file__).parent / "data" / "curated"
+    folder = tmp_path / "curated"
+    folder.mkdir()
+    raw = (fixture / "organisations.csv").read_bytes().split(b"\n")
+    raw[3] = raw[3].replace(b"Leuven", b"L\xe9uven", 1)
+    (folder / "organisations.csv").write_bytes(b"\n".join(raw))
+    (folder / "relations.csv").write_bytes((fixture / "relations.csv").read_bytes())
+    ctx = IngestContext(base="http://localhost:8000", data_dir=tmp_path,
+                        files={"organisations": folder / "organisations.csv", "relations": folder / "relations.csv"})
+    with pytest.raises(IngestError) as err:
+        list(curated.read(ctx))
+    assert err.value.where == 4 and "not UTF-8" in str(err.value)

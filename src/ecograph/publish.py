@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from . import nt
 from .cube import materialise
 from .fetch import read_sidecar
-from .ingest.base import IngestContext, IngestError, not_utf8
+from .ingest.base import IngestContext, IngestError, utf8_error
 from .namespaces import DCTERMS, ECO, PROV, RDF, VOID, XSD
 from .reasoning import infer
 from .settings import Settings
@@ -135,16 +135,7 @@ def _source_files(settings: Settings, source: Source) -> tuple[dict[str, Path], 
 
 def first_bad_utf8(paths: Iterable[Path]) -> IngestError | None:
     """The first input file (not an archive) that is not UTF-8, as a file:line error."""
-    for path in paths:
-        if path.suffix in (".zip", ".gz"):
-            continue
-        try:
-            path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            return not_utf8(path, exc)
-        except OSError:
-            continue
-    return None
+    return next((err for path in paths if path.suffix not in (".zip", ".gz") and (err := utf8_error(path))), None)
 
 
 def _checksum(files: dict[str, Path]) -> str:
@@ -291,7 +282,6 @@ def _identity(settings: Settings) -> Any:
     path = settings.data / "curated" / "organisations.csv"
     if not path.is_file():
         return None
-    from .ingest.base import IngestError
     from .ingest.identity import Identity
 
     try:

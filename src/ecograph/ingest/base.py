@@ -88,16 +88,20 @@ def csv_rows(
 
 def not_utf8(where: Path | str, exc: UnicodeDecodeError) -> IngestError:
     """The error for a file that is not UTF-8, naming the line of the first bad byte."""
-    line: int | None = None
-    path = Path(where)
+    return utf8_error(Path(where)) or IngestError(where, None, f"not UTF-8 ({exc.reason})")
+
+
+def utf8_error(path: Path) -> IngestError | None:
+    """A file:line error at the first byte of ``path`` that is not UTF-8; None for a UTF-8 file."""
     try:
-        raw = path.read_bytes() if path.is_file() else b""
+        raw = path.read_bytes()
         raw.decode("utf-8-sig")
-    except UnicodeDecodeError as whole:
-        line = raw.count(b"\n", 0, whole.start) + 1
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return IngestError(path, line, f"not UTF-8 ({exc.reason}, byte {exc.object[exc.start:exc.start + 1]!r})")
     except OSError:
         pass
-    return IngestError(where, line, f"not UTF-8 ({exc.reason}, byte {exc.object[exc.start:exc.start + 1]!r})")
+    return None
 
 
 def csv_records(path: Path, columns: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from ..namespaces import DCTERMS, ECO, ORG, RDF, RDFS, SCHEMA, XSD
 from ..nt import TermError, Triple, iri, lit
 from ..schemes import load_sectors, sectors_for_nace
-from .base import IngestContext, IngestError
+from .base import IngestContext, IngestError, not_utf8
 from .identity import ROR_PREFIX, WIKIDATA_ENTITY, normalise_qid, normalise_ror, split_list
 from .places import Municipalities, PlaceError
 from .refnis import Refnis, load_refnis, lookup_municipality, municipality_names
@@ -238,7 +238,7 @@ def read_rows(path: Path, columns: tuple[str, ...],
         except csv.Error as exc:
             raise IngestError(path, line, f"CSV syntax: {exc}") from None
         except UnicodeDecodeError as exc:
-            raise IngestError(path, None, f"not UTF-8: {exc.reason}") from None
+            raise not_utf8(path, exc) from None
 
 
 def read(ctx: IngestContext) -> Iterator[Triple]:

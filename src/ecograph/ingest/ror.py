@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 from ..namespaces import DCTERMS, ECO, ORG, RDF, RDFS, SCHEMA, WGS, XSD
 from ..nt import TermError, Triple, iri, lit
-from .base import IngestContext, IngestError
+from .base import IngestContext, IngestError, not_utf8
 from .refnis import lookup_municipality, municipality_names
 
 _ROR_ID = re.compile(r"^https://ror\.org/(0[a-hj-km-np-tv-z0-9]{6}[0-9]{2})$")
@@ -85,7 +85,7 @@ def iter_json_array(path: Path, chunk_size: int = _CHUNK) -> Iterator[tuple[int,
             try:
                 chunk = handle.read(chunk_size)
             except UnicodeDecodeError as exc:
-                raise IngestError(path, None, f"not UTF-8: {exc.reason}") from None
+                raise not_utf8(path, exc) from None
             buf, pos = buf[pos:] + chunk, 0
             if not chunk:
                 eof = True
