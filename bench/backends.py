@@ -33,11 +33,11 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from servers import Server, start_oxigraph, start_virtuoso  # noqa: E402
 
-from ecograph.publish_remote import push  # noqa: E402
-from ecograph.queries import load_catalogue, run_saved  # noqa: E402
-from ecograph.remote import RemoteStore  # noqa: E402
-from ecograph.settings import Settings  # noqa: E402
-from ecograph.store import EmbeddedStore  # noqa: E402
+from ecograph.build.publish_remote import push
+from ecograph.questions.catalogue import load_catalogue, run_saved
+from ecograph.settings import Settings
+from ecograph.store.embedded import EmbeddedStore
+from ecograph.store.remote import RemoteStore
 from queries import BASE, OVERRIDES, build_store  # noqa: E402
 
 # Queries a server is known not to finish (Virtuoso 7.2: see tests/test_remote_equality.py);

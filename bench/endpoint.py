@@ -44,7 +44,7 @@ FALLBACK_QUERY = """SELECT ?class (COUNT(DISTINCT ?org) AS ?n) WHERE { ?org a ?c
 
 def synthetic_store(root: Path, n_orgs: int, seed: int = 1) -> None:
     """A published generation with ``n_orgs`` organisations and the ontology."""
-    from ecograph.store import new_generation, publish_generation
+    from ecograph.store.embedded import new_generation, publish_generation
 
     rng = random.Random(seed)
     n = ox.NamedNode
@@ -143,7 +143,7 @@ def main() -> None:
         sys.exit("wrk is needed: apt-get install -y wrk")
 
     from ecograph.settings import get_settings
-    from ecograph.store import current_generation
+    from ecograph.store.embedded import current_generation
 
     store = get_settings().store
     tmp = None

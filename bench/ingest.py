@@ -33,10 +33,10 @@ def _peak_mb() -> float:
 
 
 def phase_pipeline(work: Path) -> dict[str, float]:
-    from ecograph.fetch import fetch
-    from ecograph.publish import build
+    from ecograph.build.fetch import fetch
+    from ecograph.build.publish import build
+    from ecograph.build.sources import get_source
     from ecograph.settings import Settings
-    from ecograph.sources import get_source
 
     data = work / "data"
     t0 = time.perf_counter()
@@ -53,7 +53,7 @@ def phase_pipeline(work: Path) -> dict[str, float]:
 def phase_dump(work: Path) -> dict[str, float]:
     import pyoxigraph as ox
 
-    from ecograph.store import EmbeddedStore
+    from ecograph.store.embedded import EmbeddedStore
 
     store = EmbeddedStore(work / "store")
     out = work / "all.nt"

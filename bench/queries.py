@@ -5,7 +5,7 @@
 1. Writes a synthetic region of N organisations in the curated CSV format
    (``bench/synthetic.py``) into a copy of the project's ``data/`` folder, copies the other
    sources from the shared mirror (``--mirror``, default ``../shared/data`` next to the repo),
-   and builds the graph with the real pipeline (``ecograph.publish.build``: ingesters, SHACL
+   and builds the graph with the real pipeline (``ecograph.build.publish.build``: ingesters, SHACL
    gate, inference, atomic publish) into a temporary store.
 2. Runs each saved query with its default parameters on the embedded store: one warm-up,
    then K timed runs (parameter checks included), and reports p50 and p95.
@@ -36,15 +36,9 @@ sys.path.insert(0, str(REPO / "bench"))
 import pyoxigraph as ox  # noqa: E402
 from synthetic import write_region  # noqa: E402
 
-from ecograph.queries import (  # noqa: E402
-    SavedQuery,
-    bind_params,
-    load_catalogue,
-    query_base,
-    run_saved,
-)
-from ecograph.settings import Settings  # noqa: E402
-from ecograph.store import EmbeddedStore, run_query  # noqa: E402
+from ecograph.questions.catalogue import SavedQuery, bind_params, load_catalogue, query_base, run_saved
+from ecograph.settings import Settings
+from ecograph.store.embedded import EmbeddedStore, run_query
 
 BASE = "http://localhost:8000"
 # parameters whose default names real organisations that the synthetic region does not have
@@ -52,8 +46,8 @@ OVERRIDES = {"organisation-profile": {"organisation": "syn_000000"}}
 
 
 def build_store(tmp: Path, n_orgs: int, seed: int, mirror: Path) -> EmbeddedStore:
-    from ecograph.fetch import fetch
-    from ecograph.publish import build
+    from ecograph.build.fetch import fetch
+    from ecograph.build.publish import build
 
     data = tmp / "data"
     shutil.copytree(REPO / "data", data)

@@ -26,9 +26,9 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from browser.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer  # noqa: E402
 
-from ecograph.namespaces import ECO, ORG  # noqa: E402
-from ecograph.settings import Settings  # noqa: E402
-from ecograph.store import new_generation, publish_generation  # noqa: E402
+from ecograph.model.namespaces import ECO, ORG
+from ecograph.settings import Settings
+from ecograph.store.embedded import new_generation, publish_generation
 
 BASE = "http://localhost:8000"
 KINDS = ["Company", "StartUp", "ResearchCentre", "University", "GovernmentBody", "InvestorOrFund"]
@@ -70,8 +70,8 @@ def synthetic_store(root: Path, nodes: int = 2000, edges: int = 4000, seed: int 
 
 
 def real_store(tmp: Path) -> Path:
-    from ecograph.fetch import fetch
-    from ecograph.publish import build
+    from ecograph.build.fetch import fetch
+    from ecograph.build.publish import build
 
     settings = Settings(base=BASE, store=tmp / "store", downloads=tmp / "downloads", data=REPO / "data")
     fetch(settings.downloads, mirror=REPO.parent / "shared" / "data", progress=lambda _m: None)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from ecograph.publish import BuildReport, build
+from ecograph.build.publish import BuildReport, build
 from ecograph.settings import Settings
-from ecograph.store import EmbeddedStore
+from ecograph.store.embedded import EmbeddedStore
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -43,7 +43,7 @@ def make_settings(tmp: Path, **overrides: object) -> Settings:
 
 def mirror_downloads(settings: Settings, mirror: Path) -> None:
     """What `ecograph fetch --mirror` does, without the sidecars' changing timestamps."""
-    from ecograph.fetch import fetch
+    from ecograph.build.fetch import fetch
 
     fetch(settings.downloads, mirror=mirror, progress=quiet)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ecograph.cube import materialise
+from ecograph.build.cube.materialise import materialise
 
 BASE = "http://ecograph.test"
 FIXTURES = Path(__file__).parent / "data" / "queries"

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ecograph.publish import BuildReport
+from ecograph.build.publish import BuildReport
 from ecograph.settings import Settings
 
 

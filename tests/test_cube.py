@@ -1,4 +1,4 @@
-"""The coverage cube (``ecograph.cube``) against the direct join it replaces, on the fixture region.
+"""The coverage cube (``ecograph.build.cube.materialise``) against the direct join it replaces, on the fixture region.
 
 Every sector/megatrend × stage × municipality cell of the grid must hold the number of
 distinct organisations that the on-the-fly join (the saved queries before the cube) counts;
@@ -12,7 +12,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from ecograph.cube import materialise
+from ecograph.build.cube.materialise import materialise
 
 try:
     from .queries_fixtures import BASE, VARIANTS, fixture_store
@@ -125,7 +125,7 @@ def test_sole_organisation_names_the_one_organisation(store: ox.Store) -> None:
     assert cell == (1, ox.NamedNode(f"{BASE}/id/org/chipfab"))
 
 
-# the unknown counts of ecograph.gaps, as a direct join (no Python rule)
+# the unknown counts of ecograph.model.gaps, as a direct join (no Python rule)
 _IN_CONCEPT = {
     "sector": "?concept skos:inScheme <id/scheme/sectors> . ?s skos:broader* ?concept .",
     "megatrend": "?concept eco:answeredBy ?t . ?s skos:broader* ?t .",

@@ -1,4 +1,4 @@
-"""The organisation datasets of the cube (``ecograph.cube_organisations``) against the joins they replace.
+"""The organisation datasets of the cube (``ecograph.build.cube.organisations``) against the joins they replace.
 
 Five questions read them: data-coverage, cross-cluster-bridges, bridge-pairs,
 triple-helix-balance and collaboration-gaps. Their versions from before the cube, which join
@@ -16,7 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from ecograph.queries import load_catalogue, load_query, run_saved
+from ecograph.questions.catalogue import load_catalogue, load_query, run_saved
 
 try:
     from .queries_fixtures import BASE, VARIANTS, fixture_store

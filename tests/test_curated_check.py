@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ecograph.curated_check import REFNIS_FILE, References, check, main
+from ecograph.ingest.curated_check import REFNIS_FILE, References, check, main
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"

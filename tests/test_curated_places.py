@@ -13,13 +13,13 @@ import pyoxigraph as ox
 import pytest
 from test_curated_check import _copy, _rows, _write
 
-from ecograph.curated_check import REFNIS_FILE, References, check, fill_codes, main
 from ecograph.ingest import curated
 from ecograph.ingest.base import IngestContext, IngestError
+from ecograph.ingest.curated_check import REFNIS_FILE, References, check, fill_codes, main
 from ecograph.ingest.places import Municipalities, PlaceError, UnknownPlace, place_key
-from ecograph.namespaces import sparql_prefixes
-from ecograph.nt import serialize
-from ecograph.queries import load_catalogue, run_saved
+from ecograph.model.namespaces import sparql_prefixes
+from ecograph.model.nt import serialize
+from ecograph.questions.catalogue import load_catalogue, run_saved
 
 try:
     from .queries_fixtures import BASE as QBASE

@@ -27,8 +27,8 @@ import pytest
 from hostile import Case, Listener, Spelled, cases, spelled
 from w3c.support import BASE, LiveServer, build_store, live_server, settings_for
 
-from ecograph.web import sandbox
-from ecograph.web.workers import Job, QueryPool
+from ecograph.web.endpoint import sandbox
+from ecograph.web.endpoint.workers import Job, QueryPool
 
 GRAPH = f"{BASE}/graph/curated"
 P = f"{BASE}/id/prop/p"

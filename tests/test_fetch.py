@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import quiet
 
-from ecograph.fetch import fetch, read_sidecar, sha256_file
-from ecograph.sources import SOURCES, Source, SourceFile
+from ecograph.build.fetch import fetch, read_sidecar, sha256_file
+from ecograph.build.sources import SOURCES, Source, SourceFile
 
 
 @pytest.fixture()

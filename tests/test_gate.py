@@ -8,9 +8,9 @@ import pyoxigraph as ox
 import pytest
 from conftest import BASE, REPO
 
+from ecograph.build.gate import ShaclGate
 from ecograph.settings import Settings
-from ecograph.store import EmbeddedStore
-from ecograph.validate import ShaclGate
+from ecograph.store.embedded import EmbeddedStore
 
 ONTOLOGY = REPO / "ontology"
 SHAPES_DATA = REPO / "tests" / "data" / "shapes"

@@ -7,13 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ecograph.ingest.identity import (
-    Evidence,
-    Identity,
-    normalise_name,
-    normalise_qid,
-    normalise_ror,
-)
+from ecograph.ingest.identity import Evidence, Identity, normalise_name, normalise_qid, normalise_ror
 
 REPO = Path(__file__).resolve().parents[1]
 CURATED = REPO / "data" / "curated" / "organisations.csv"

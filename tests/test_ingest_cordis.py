@@ -14,8 +14,8 @@ from test_ingest_kbo import write_kbo_zip
 from ecograph.ingest import cordis
 from ecograph.ingest.base import IngestContext, IngestError
 from ecograph.ingest.identity import Identity
-from ecograph.namespaces import DCTERMS, ECO, RDF, RDFS, SCHEMA
-from ecograph.nt import serialize
+from ecograph.model.namespaces import DCTERMS, ECO, RDF, RDFS, SCHEMA
+from ecograph.model.nt import serialize
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -271,9 +271,9 @@ def _wikidata_tsv(path: Path) -> Path:
 def test_build_publishes_the_new_sources(tmp_path: Path) -> None:
     from conftest import make_settings, mirror_downloads, quiet
 
-    from ecograph.publish import build
-    from ecograph.sources import get_source
-    from ecograph.store import EmbeddedStore
+    from ecograph.build.publish import build
+    from ecograph.build.sources import get_source
+    from ecograph.store.embedded import EmbeddedStore
 
     settings = make_settings(tmp_path)
     mirror_downloads(settings, SHARED)
@@ -318,7 +318,7 @@ def test_build_publishes_the_new_sources(tmp_path: Path) -> None:
     assert int(next(same)["n"].value) == 1
 
     # the saved questions pick the new data up without change: more research in the region, more ties
-    from ecograph.queries import run_saved
+    from ecograph.questions.catalogue import run_saved
 
     def research(at: EmbeddedStore) -> int:
         result = run_saved(at.oxigraph, "value-chain-coverage", {}, base=settings.base)

@@ -10,8 +10,8 @@ import pytest
 
 from ecograph.ingest import curated
 from ecograph.ingest.base import IngestContext, IngestError
-from ecograph.namespaces import sparql_prefixes
-from ecograph.nt import serialize
+from ecograph.model.namespaces import sparql_prefixes
+from ecograph.model.nt import serialize
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "data" / "curated"

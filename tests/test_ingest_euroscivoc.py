@@ -9,8 +9,8 @@ import pytest
 
 from ecograph.ingest import euroscivoc
 from ecograph.ingest.base import IngestContext, IngestError
-from ecograph.namespaces import SKOS
-from ecograph.nt import serialize
+from ecograph.model.namespaces import SKOS
+from ecograph.model.nt import serialize
 
 ROOT = Path(__file__).resolve().parents[1]
 NODES = ROOT.parent / "shared" / "data" / "cordis-euroscivoc" / "euroscivoc_nodes_horizon_europe.csv"

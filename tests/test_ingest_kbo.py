@@ -13,8 +13,8 @@ import pytest
 from ecograph.ingest import kbo
 from ecograph.ingest.base import IngestContext, IngestError
 from ecograph.ingest.identity import Identity
-from ecograph.namespaces import DCTERMS, ECO, ORG, RDF, RDFS, SCHEMA
-from ecograph.nt import serialize
+from ecograph.model.namespaces import DCTERMS, ECO, ORG, RDF, RDFS, SCHEMA
+from ecograph.model.nt import serialize
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"

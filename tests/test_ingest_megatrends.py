@@ -10,8 +10,8 @@ import pytest
 
 from ecograph.ingest import megatrends
 from ecograph.ingest.base import IngestContext, IngestError
-from ecograph.namespaces import ECO, RDFS, SKOS
-from ecograph.nt import serialize
+from ecograph.model.namespaces import ECO, RDFS, SKOS
+from ecograph.model.nt import serialize
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

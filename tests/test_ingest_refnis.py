@@ -9,8 +9,8 @@ import pytest
 
 from ecograph.ingest import refnis
 from ecograph.ingest.base import IngestContext, IngestError
-from ecograph.namespaces import ECO, SCHEMA, SKOS
-from ecograph.nt import serialize
+from ecograph.model.namespaces import ECO, SCHEMA, SKOS
+from ecograph.model.nt import serialize
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"

@@ -10,8 +10,8 @@ import pytest
 
 from ecograph.ingest import ror
 from ecograph.ingest.base import IngestContext, IngestError
-from ecograph.namespaces import DCTERMS, ECO, ORG, RDF, RDFS, SCHEMA, WGS
-from ecograph.nt import serialize
+from ecograph.model.namespaces import DCTERMS, ECO, ORG, RDF, RDFS, SCHEMA, WGS
+from ecograph.model.nt import serialize
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"

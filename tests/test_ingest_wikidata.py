@@ -23,8 +23,8 @@ from test_ingest_kbo import write_kbo_zip
 from ecograph.ingest import wikidata
 from ecograph.ingest.base import IngestContext, IngestError
 from ecograph.ingest.identity import Identity
-from ecograph.namespaces import ECO, RDF, RDFS, SCHEMA, WGS
-from ecograph.nt import serialize
+from ecograph.model.namespaces import ECO, RDF, RDFS, SCHEMA, WGS
+from ecograph.model.nt import serialize
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from ecograph.nt import TermError, iri, lit, serialize
+from ecograph.model.nt import TermError, iri, lit, serialize
 
 
 @pytest.mark.parametrize("bad", ["", "relative/path", "http://x/a b", "http://x/<y>", 'http://x/"', "http://x/\x01"])

@@ -10,8 +10,8 @@ import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from ecograph.namespaces import ECO, ONTOLOGY_IRI
-from ecograph.schemes import ontology_dir
+from ecograph.model.namespaces import ECO, ONTOLOGY_IRI
+from ecograph.model.schemes import ontology_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -14,10 +14,10 @@ import pyoxigraph as ox
 import pytest
 from conftest import REPO, make_settings, mirror_downloads, quiet
 
-from ecograph.publish import BuildError, BuildReport, build
+from ecograph.build.publish import BuildError, BuildReport, build
+from ecograph.build.sources import SOURCES
 from ecograph.settings import Settings
-from ecograph.sources import SOURCES
-from ecograph.store import EmbeddedStore, current_generation
+from ecograph.store.embedded import EmbeddedStore, current_generation
 
 PREFIXES = """PREFIX eco: <https://w3id.org/ecograph/ontology#>
 PREFIX org: <http://www.w3.org/ns/org#>

@@ -12,8 +12,8 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from ecograph import cli_queries
-from ecograph.queries import (
+from ecograph.cli import queries as cli_queries
+from ecograph.questions.catalogue import (
     QUERIES_DIR,
     QueryError,
     get_query,
@@ -23,9 +23,9 @@ from ecograph.queries import (
     run_saved,
     run_sparql,
 )
-from ecograph.results import FORMATS, render, short_iri
 from ecograph.settings import get_settings
-from ecograph.store import new_generation, publish_generation
+from ecograph.sparql.results import FORMATS, render, short_iri
+from ecograph.store.embedded import new_generation, publish_generation
 
 try:
     from .queries_fixtures import BASE, fixture_store
@@ -334,7 +334,7 @@ def test_editor_example_passes_the_guard_and_gives_the_saved_answer(name: str, s
     """The SPARQL editor's example of each question (defaults bound by VALUES in every group that uses
     them) is one query the public endpoint accepts, and answers what the saved question answers."""
     from ecograph.sparql.guard import check_query
-    from ecograph.web.pages.editor import example_text
+    from ecograph.web.viewer.editor import example_text
 
     query = CATALOGUE[name]
     text = example_text(query, BASE)

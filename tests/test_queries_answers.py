@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from ecograph.queries import load_catalogue, run_saved
+from ecograph.questions.catalogue import load_catalogue, run_saved
 
 try:
     from .queries_fixtures import BASE, VARIANTS, fixture_store, short

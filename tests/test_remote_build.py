@@ -16,13 +16,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ecograph import cli
-from ecograph.backends import open_store
-from ecograph.publish import BuildError
-from ecograph.publish_remote import build
-from ecograph.remote import RemoteStore
+from ecograph.build.publish import BuildError
+from ecograph.build.publish_remote import build
+from ecograph.build.sources import SOURCES
+from ecograph.cli import main as cli
 from ecograph.settings import Settings, get_settings
-from ecograph.sources import SOURCES
+from ecograph.store.open import open_store
+from ecograph.store.remote import RemoteStore
 
 try:
     from .conftest import make_settings, mirror_downloads, quiet
@@ -155,7 +155,7 @@ def test_cli_build_and_open_store_follow_the_backend(settings: Settings, monkeyp
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     for name, value in settings.__dict__.items():
         monkeypatch.setenv(f"ECOGRAPH_{name.upper()}", str(value))
-    monkeypatch.setattr("ecograph.publish_remote.SOURCES", SMALL)
+    monkeypatch.setattr("ecograph.build.publish_remote.SOURCES", SMALL)
     get_settings.cache_clear()
     try:
         assert cli.main(["build"]) == 0

@@ -6,7 +6,7 @@ pipeline: local ingest and SHACL gate, staged upload, one-request swaps); the va
 embedded generation is published to Virtuoso by ``publish_remote.push`` (the same staging and
 swap per graph; the remote *build* on Virtuoso is covered in ``test_remote_build.py`` with two
 sources, since one more full build would add ~45 s of pySHACL). Each saved query then runs with
-its default parameters through ``ecograph.queries.run_saved`` on all three.
+its default parameters through ``ecograph.questions.catalogue.run_saved`` on all three.
 
 Answers are compared as multisets of rows (ORDER BY leaves ties in any order) after these
 normalisations, each applied to every backend:
@@ -36,12 +36,12 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from ecograph.publish import BuildReport
-from ecograph.publish_remote import build, push
-from ecograph.queries import QueryError, load_catalogue, run_saved
-from ecograph.remote import RemoteStore
+from ecograph.build.publish import BuildReport
+from ecograph.build.publish_remote import build, push
+from ecograph.questions.catalogue import QueryError, load_catalogue, run_saved
 from ecograph.settings import Settings
-from ecograph.store import EmbeddedStore
+from ecograph.store.embedded import EmbeddedStore
+from ecograph.store.remote import RemoteStore
 
 try:
     from .conftest import BASE, make_settings, mirror_downloads, quiet

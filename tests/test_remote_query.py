@@ -11,10 +11,10 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from ecograph.queries import bind_params, load_catalogue, query_base, to_result
-from ecograph.remote import prepare
+from ecograph.questions.catalogue import bind_params, load_catalogue, query_base, to_result
 from ecograph.sparql.values import bind_values, query_form
-from ecograph.store import run_query
+from ecograph.store.embedded import run_query
+from ecograph.store.remote import prepare
 
 try:
     from .queries_fixtures import BASE, fixture_store

@@ -27,13 +27,13 @@ import pytest
 from rdflib import Graph, URIRef
 from w3c.support import LiveServer, live_server, settings_for
 
-from ecograph import cli
-from ecograph.publish import BuildReport
-from ecograph.publish_remote import RemotePublisher, push
-from ecograph.queries import run_saved
-from ecograph.remote import RemoteStore
+from ecograph.build.publish import BuildReport
+from ecograph.build.publish_remote import RemotePublisher, push
+from ecograph.cli import main as cli
+from ecograph.questions.catalogue import run_saved
 from ecograph.settings import Settings
-from ecograph.store import EmbeddedStore, StoreUnavailable
+from ecograph.store.embedded import EmbeddedStore, StoreUnavailable
+from ecograph.store.remote import RemoteStore
 
 try:
     from .conftest import BASE, make_settings, quiet
@@ -111,7 +111,7 @@ def page(live: LiveServer, path: str) -> str:
     """A viewer page with what names the build (time, generation) taken out."""
     response = httpx.get(live.url + path, headers={"Accept": "text/html"}, timeout=60)
     assert response.status_code == 200, (path, response.text[:500])
-    generation = live.app.state.ecograph.store.generation()
+    generation = live.app.state.ecograph.store.embedded.generation()
     text = re.sub(r"<time [^>]*>[^<]*</time>", "<time/>", response.text)
     return text.replace(f"({generation})", "(generation)")
 

@@ -1,10 +1,10 @@
-"""ecograph.schemes: the sector and stage schemes as Python values, and the NACE matching rule."""
+"""ecograph.model.schemes: the sector and stage schemes as Python values, and the NACE matching rule."""
 
 from __future__ import annotations
 
 import pytest
 
-from ecograph.schemes import (
+from ecograph.model.schemes import (
     cluster_keys,
     load_sectors,
     load_stages,

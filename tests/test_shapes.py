@@ -15,8 +15,8 @@ from pyshacl import validate
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from ecograph.namespaces import PREFIXES
-from ecograph.schemes import ontology_dir
+from ecograph.model.namespaces import PREFIXES
+from ecograph.model.schemes import ontology_dir
 
 DATA = Path(__file__).resolve().parent / "data" / "shapes"
 BASE = "http://localhost:8000"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ecograph.store import (
+from ecograph.store.embedded import (
     EmbeddedStore,
     StoreNotBuilt,
     current_generation,

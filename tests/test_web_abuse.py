@@ -16,7 +16,7 @@ import pytest
 from hostile import Listener
 from w3c.support import BASE, LiveServer, build_store, live_server, settings_for
 
-from ecograph.web.workers import Job, Overloaded, QueryPool
+from ecograph.web.endpoint.workers import Job, Overloaded, QueryPool
 
 P = f"{BASE}/id/prop/p"
 Q = f"{BASE}/id/prop/q"

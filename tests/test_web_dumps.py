@@ -15,7 +15,7 @@ from rdflib.namespace import RDF
 from test_web_lod import sample_quads
 from w3c.support import BASE, LiveServer, build_store, live_server, settings_for
 
-from ecograph.web.dumps import read_dumps, write_dumps
+from ecograph.build.dumps import read_dumps, write_dumps
 
 N = ox.NamedNode
 DCAT_AP = Path(__file__).resolve().parents[2] / "shared" / "dcat-ap-3.0.0"
@@ -214,10 +214,10 @@ def test_a_build_that_dies_right_after_publishing_leaves_its_dumps(tmp_path: Pat
     """The dumps are written from the staged generation before it becomes current (issue 11)."""
     from conftest import make_settings, mirror_downloads
 
-    from ecograph import cli
-    from ecograph.publish import build
-    from ecograph.sources import SOURCES
-    from ecograph.store import current_generation
+    from ecograph.build.publish import build
+    from ecograph.build.sources import SOURCES
+    from ecograph.cli import main as cli
+    from ecograph.store.embedded import current_generation
 
     settings = make_settings(tmp_path)
     mirror_downloads(settings, shared_data)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from ecograph.web import formats
-from ecograph.web.formats import GRAPH_OFFERS, RESULT_OFFERS, negotiate
+from ecograph.sparql import formats
+from ecograph.sparql.formats import GRAPH_OFFERS, RESULT_OFFERS, negotiate
 
 
 @pytest.mark.parametrize(

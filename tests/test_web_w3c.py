@@ -18,7 +18,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from w3c.manifest import ProtocolTest, load_protocol_tests, load_service_description_tests
 from w3c.support import LiveServer, build_store, live_server, settings_for
 
-from ecograph.store import prune_generations
+from ecograph.store.embedded import prune_generations
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 TESTS = load_protocol_tests()

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ecograph.cube import materialise
-from ecograph.store import new_generation, publish_generation
+from ecograph.build.cube.materialise import materialise
+from ecograph.store.embedded import new_generation, publish_generation
 
 XSS_IMG = "<img src=x onerror=alert(1)>"
 XSS_SCRIPT = '"><script>alert(2)</script>'

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ecograph.gaps import cell_status
-from ecograph.web.pages import dashboard, warm
-from ecograph.web.pages.common import snapshot_for
+from ecograph.model.gaps import cell_status
+from ecograph.web.viewer import dashboard, warm
+from ecograph.web.viewer.common import snapshot_for
 
 
 def _state(settings: Any) -> Any:
@@ -29,7 +29,7 @@ def _check(state: Any) -> int:
             stage, nowhere, none = dashboard.unknown_orgs(snap, snap.region_iri(region), "", "")
             for key, n in counts.items():
                 assert len(cells.get(key, {})) == n.known, (name, region, key)
-                # the saved question's SPARQL status and unknown counts = ecograph.gaps over the viewer's facts
+                # the saved question's SPARQL status and unknown counts = ecograph.model.gaps over the viewer's facts
                 unknown = len(stage.get(key[0], [])) + len(nowhere.get(key[0], []))
                 assert n.unknown == unknown, (name, region, key, n, unknown)
                 expected = cell_status(n.known, unknown + len(none), key not in snap.not_applicable)

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import uvicorn
 
 from ecograph.settings import Settings
-from ecograph.store import new_generation, publish_generation
+from ecograph.store.embedded import new_generation, publish_generation
 from ecograph.web.app import create_app
 
 BASE = "http://localhost:8000"

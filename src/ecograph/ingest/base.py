@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from .identity import Identity
+    from ecograph.ingest.identity import Identity
 
 
 class IngestError(Exception):

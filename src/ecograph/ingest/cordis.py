@@ -43,13 +43,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..namespaces import DCTERMS, ECO, RDF, RDFS, SCHEMA, WGS, XSD
-from ..nt import TermError, Triple, iri, lit
-from ..schemes import load_sectors
-from .base import IngestContext, IngestError, csv_records, csv_rows
-from .curated import REL_COLUMNS
-from .identity import Identity, normalise_name
-from .kbo import ECO_MATCH_EVIDENCE, curated_capabilities
+from ecograph.ingest.base import IngestContext, IngestError, csv_records, csv_rows
+from ecograph.ingest.curated import REL_COLUMNS
+from ecograph.ingest.identity import Identity, normalise_name
+from ecograph.ingest.kbo import ECO_MATCH_EVIDENCE, curated_capabilities
+from ecograph.model.namespaces import DCTERMS, ECO, RDF, RDFS, SCHEMA, WGS, XSD
+from ecograph.model.nt import TermError, Triple, iri, lit
+from ecograph.model.schemes import load_sectors
 
 REGION_NUTS = "BE24"
 MAPPING_FILE = "euroscivoc_sectors.csv"
@@ -275,7 +275,7 @@ def ror_name_index(ctx: IngestContext, paths: Iterable[Path]) -> tuple[dict[str,
     Keys as the ROR ingester gives them: the curated key when :class:`Identity` matches the
     record, else ``ror-<short id>``; withdrawn records are not published and not indexed.
     """
-    from .ror import _Record, iter_json_array  # the ROR ingester's own record reader
+    from ecograph.ingest.ror import _Record, iter_json_array
 
     by_name: dict[str, str | None] = {}
     by_ror: dict[str, str] = {}
@@ -300,7 +300,7 @@ def ror_name_index(ctx: IngestContext, paths: Iterable[Path]) -> tuple[dict[str,
 
 def kbo_keys(ctx: IngestContext) -> dict[str, str]:
     """KBO number → organisation key, for the enterprises the KBO graph of the same extract describes."""
-    from . import kbo
+    from ecograph.ingest import kbo
 
     sub = IngestContext(base=ctx.base, data_dir=ctx.data_dir, identity=ctx.identity,
                         files={k: v for k, v in ctx.files.items() if k in ("postcodes", "refnis")}

@@ -4,7 +4,7 @@ Files (``ctx.files``): ``organisations`` and ``relations``; optional ``refnis`` 
 N-Triples) and ``ror``/``ror_v1`` (the ROR dumps), which only serve places (see :func:`_places`).
 Any malformed row stops the run with :class:`IngestError` (file, physical line, reason): the
 curated data is ours, so a bad row is a bug to fix in the CSV, not a row to skip.
-``python -m ecograph.curated_check data/curated`` runs the same row rules plus the checks that need
+``python -m ecograph.ingest.curated_check data/curated`` runs the same row rules plus the checks that need
 the reference files (REFNIS, ROR).
 
 Places (``eco:locatedIn``, data/curated/README.md "Places"): the row's ``municipality_nis``; else
@@ -25,14 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..namespaces import DCTERMS, ECO, ORG, RDF, RDFS, SCHEMA, XSD
-from ..nt import TermError, Triple, iri, lit
-from ..schemes import load_sectors, sectors_for_nace
-from .base import IngestContext, IngestError, not_utf8
-from .identity import ROR_PREFIX, WIKIDATA_ENTITY, normalise_qid, normalise_ror, split_list
-from .places import Municipalities, PlaceError
-from .refnis import Refnis, load_refnis, lookup_municipality, municipality_names
-from .ror import record_cities
+from ecograph.ingest.base import IngestContext, IngestError, not_utf8
+from ecograph.ingest.identity import ROR_PREFIX, WIKIDATA_ENTITY, normalise_qid, normalise_ror, split_list
+from ecograph.ingest.places import Municipalities, PlaceError
+from ecograph.ingest.refnis import Refnis, load_refnis, lookup_municipality, municipality_names
+from ecograph.ingest.ror import record_cities
+from ecograph.model.namespaces import DCTERMS, ECO, ORG, RDF, RDFS, SCHEMA, XSD
+from ecograph.model.nt import TermError, Triple, iri, lit
+from ecograph.model.schemes import load_sectors, sectors_for_nace
 
 ORG_COLUMNS = (
     "id", "name", "alt_names", "org_type", "municipality_nis", "municipality_name",
@@ -333,7 +333,7 @@ def sectors_of_cluster(cluster: str, divisions: list[str]) -> list[tuple[str, st
     """(sector key, NACE division that chose it) for one cluster of an organisation.
 
     Each NACE division picks its sub-sector(s) of the cluster by the rule of docs/MODEL.md
-    (:func:`ecograph.schemes.sectors_for_nace`, asked about this one cluster so that a division
+    (:func:`ecograph.model.schemes.sectors_for_nace`, asked about this one cluster so that a division
     only narrows the cluster it belongs to); with none picked the capability is on the cluster
     itself (division None).
     """

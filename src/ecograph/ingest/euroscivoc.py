@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..namespaces import RDF, SKOS
-from ..nt import Triple, iri, lit
-from .base import IngestContext, IngestError, csv_records
+from ecograph.ingest.base import IngestContext, IngestError, csv_records
+from ecograph.model.namespaces import RDF, SKOS
+from ecograph.model.nt import Triple, iri, lit
 
 COLUMNS = ("code_path", "node_id", "level", "label_en", "parent_code_path")
 _PATH = re.compile(r"^(?:/[0-9]+)+$")

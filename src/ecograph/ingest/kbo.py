@@ -45,12 +45,12 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..namespaces import DCTERMS, ECO, ORG, RDF, RDFS, SCHEMA, XSD
-from ..nt import Triple, iri, lit
-from ..schemes import cluster_keys, load_sectors, sectors_for_nace
-from .base import IngestContext, IngestError, csv_records
-from .identity import Identity, normalise_name
-from .refnis import load_refnis, lookup_municipality, municipality_names
+from ecograph.ingest.base import IngestContext, IngestError, csv_records
+from ecograph.ingest.identity import Identity, normalise_name
+from ecograph.ingest.refnis import load_refnis, lookup_municipality, municipality_names
+from ecograph.model.namespaces import DCTERMS, ECO, ORG, RDF, RDFS, SCHEMA, XSD
+from ecograph.model.nt import Triple, iri, lit
+from ecograph.model.schemes import cluster_keys, load_sectors, sectors_for_nace
 
 # Terms not (yet) in namespaces.ECO / ORG; see the report to the lead.
 ECO_MATCH_EVIDENCE = ECO.matchEvidence
@@ -448,8 +448,8 @@ def curated_capabilities(data_dir: Path) -> set[str]:
     A source that derives the same capability adds only its sources to the node: a second
     ``eco:derivationRule`` would break the shapes' maxCount.
     """
-    from .curated import sectors_of_cluster
-    from .identity import split_list
+    from ecograph.ingest.curated import sectors_of_cluster
+    from ecograph.ingest.identity import split_list
 
     path = data_dir / "curated" / "organisations.csv"
     keys: set[str] = set()

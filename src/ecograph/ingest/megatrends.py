@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..namespaces import ECO, RDF, RDFS, SKOS
-from ..nt import TermError, Triple, iri, lit
-from .base import IngestContext, IngestError, csv_records
+from ecograph.ingest.base import IngestContext, IngestError, csv_records
+from ecograph.model.namespaces import ECO, RDF, RDFS, SKOS
+from ecograph.model.nt import TermError, Triple, iri, lit
 
 MEGATREND_COLUMNS = ("megatrend_id", "title", "former_title", "source_url", "page_last_updated_seen",
                      "summary_paraphrased")

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import RDF, SKOS
-from ..nt import Triple
-from .base import IngestContext, IngestError
-from .refnis import ntriples_lines
+from ecograph.ingest.base import IngestContext, IngestError
+from ecograph.ingest.refnis import ntriples_lines
+from ecograph.model.namespaces import RDF, SKOS
+from ecograph.model.nt import Triple
 
 _EMPTY_NOTATION = re.compile(r'^\s*<([^>]*)>\s+<' + re.escape(SKOS.notation) + r'>\s+""\s*\.\s*$')
 _SCHEME = re.compile(

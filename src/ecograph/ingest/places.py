@@ -1,6 +1,6 @@
 """Belgian municipalities by name: the one rule that turns a place name into a REFNIS 2025 code.
 
-Used by ``python -m ecograph.curated_check`` (it proposes and validates the codes of the curated
+Used by ``python -m ecograph.ingest.curated_check`` (it proposes and validates the codes of the curated
 data) and by the curated ingester (a name that still has no code), so both decide alike.
 
 A name matches a municipality when it equals the Dutch, French or German name of a *current*
@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .refnis import Refnis, load_refnis
+from ecograph.ingest.refnis import Refnis, load_refnis
 
 _OPEN_END = "9999-12-31"
 _LANGUAGES = ("nl", "fr", "de")

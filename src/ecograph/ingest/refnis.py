@@ -33,9 +33,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import ECO, RDF, RDFS, SCHEMA, SKOS, XSD
-from ..nt import Triple, iri, lit
-from .base import IngestContext, IngestError, csv_records
+from ecograph.ingest.base import IngestContext, IngestError, csv_records
+from ecograph.model.namespaces import ECO, RDF, RDFS, SCHEMA, SKOS, XSD
+from ecograph.model.nt import Triple, iri, lit
 
 # schema:endDate is not (yet) a term of namespaces.SCHEMA; see the report to the lead.
 SCHEMA_END_DATE = SCHEMA.base + "endDate"

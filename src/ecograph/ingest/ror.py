@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..namespaces import DCTERMS, ECO, ORG, RDF, RDFS, SCHEMA, WGS, XSD
-from ..nt import TermError, Triple, iri, lit
-from .base import IngestContext, IngestError, not_utf8
-from .refnis import lookup_municipality, municipality_names
+from ecograph.ingest.base import IngestContext, IngestError, not_utf8
+from ecograph.ingest.refnis import lookup_municipality, municipality_names
+from ecograph.model.namespaces import DCTERMS, ECO, ORG, RDF, RDFS, SCHEMA, WGS, XSD
+from ecograph.model.nt import TermError, Triple, iri, lit
 
 _ROR_ID = re.compile(r"^https://ror\.org/(0[a-hj-km-np-tv-z0-9]{6}[0-9]{2})$")
 _QID = re.compile(r"^Q[1-9][0-9]*$")

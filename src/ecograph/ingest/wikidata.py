@@ -33,15 +33,16 @@ from pathlib import Path
 
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError
 
-from ..namespaces import DCTERMS, ECO, RDF, RDFS, SCHEMA, WGS, XSD
-from ..nt import TermError, Triple, iri, lit
-from .base import IngestContext, IngestError, csv_records
-from .identity import WIKIDATA_ENTITY, normalise_ror, split_list
-from .kbo import ECO_MATCH_EVIDENCE, ENTERPRISE_NUMBER
-from .refnis import load_refnis
+from ecograph.ingest.base import IngestContext, IngestError, csv_records
+from ecograph.ingest.identity import WIKIDATA_ENTITY, normalise_ror, split_list
+from ecograph.ingest.kbo import ECO_MATCH_EVIDENCE, ENTERPRISE_NUMBER
+from ecograph.ingest.refnis import load_refnis
+from ecograph.model import resources
+from ecograph.model.namespaces import DCTERMS, ECO, RDF, RDFS, SCHEMA, WGS, XSD
+from ecograph.model.nt import TermError, Triple, iri, lit
 
 ENDPOINT = "https://query.wikidata.org/sparql"
-QUERY_FILE = Path(__file__).resolve().parents[3] / "queries" / "wikidata" / "organisations.rq"
+QUERY_FILE = resources.queries_dir() / "wikidata" / "organisations.rq"
 COLUMNS = ("org", "municipality", "type", "labelNl", "labelEn", "ror", "kbo", "website", "inception", "coord")
 PAGE_SIZE = 5000
 WDT = "http://www.wikidata.org/prop/direct/"
@@ -110,8 +111,8 @@ def fetch_source(
 
     Needs the REFNIS file fetched first (``belgif-refnis/refnis2025.nt``), for the municipalities' QIDs.
     """
-    from ..sources import get_source
-    from .kbo import region_members
+    from ecograph.build.sources import get_source
+    from ecograph.ingest.kbo import region_members
 
     files = {f.key: f.path for f in get_source("wikidata").files}
     qids = municipality_qids(downloads / files["refnis"], region_members(data_dir, region))
@@ -173,7 +174,7 @@ def fetch_wikidata(
     """
     from SPARQLWrapper import TSV, SPARQLWrapper
 
-    from ..fetch import USER_AGENT, _write_sidecar
+    from ecograph.build.fetch import USER_AGENT, _write_sidecar
 
     qids = sorted(set(municipalities))
     if not qids or not all(_QID.match(q) for q in qids):
@@ -334,7 +335,7 @@ def _once(values: list[str], value: str) -> None:
 
 def read(ctx: IngestContext) -> Iterator[Triple]:
     """Triples of the Wikidata enrichment graph (see the module docstring)."""
-    from .cordis import kbo_keys, ror_name_index
+    from ecograph.ingest.cordis import kbo_keys, ror_name_index
 
     path = ctx.file("organisations")
     items = read_items(path)

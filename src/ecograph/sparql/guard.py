@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from .parser import UPDATE_KEYWORDS, QuerySyntaxError, lex, parse_query
+from ecograph.sparql.parser import UPDATE_KEYWORDS, QuerySyntaxError, lex, parse_query
 
 
 class Refused(Exception):

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from .lexer import (
+from ecograph.sparql.lexer import (
     NUMBER_KINDS,
     STRING_KINDS,
     LexError,

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .parser import ParsedQuery, parse_query
+from ecograph.sparql.parser import ParsedQuery, parse_query
 
 
 def term_text(term: Any) -> str:

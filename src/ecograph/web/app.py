@@ -15,12 +15,16 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..backends import BACKENDS
-from ..settings import Settings, get_settings
-from . import catalog, dumps, lod, pages, sparql
-from .remote_queries import RemoteQueries
-from .state import STATIC_DIR, TEMPLATES_DIR, ClientLimiter, StoreView, WebState, get_state
-from .workers import QueryPool
+from ecograph.build import dumps
+from ecograph.settings import Settings, get_settings
+from ecograph.store.open import BACKENDS
+from ecograph.web import viewer as pages
+from ecograph.web.endpoint import protocol as sparql
+from ecograph.web.endpoint.remote_queries import RemoteQueries
+from ecograph.web.endpoint.workers import QueryPool
+from ecograph.web.lod import catalog
+from ecograph.web.lod import resources as lod
+from ecograph.web.state import STATIC_DIR, TEMPLATES_DIR, ClientLimiter, StoreView, WebState, get_state
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import threading
 
-from ..remote import RemoteStore, ServerUnavailable
-from ..settings import Settings
-from ..store import StoreUnavailable
+from ecograph.settings import Settings
+from ecograph.store.embedded import StoreUnavailable
+from ecograph.store.remote import RemoteStore, ServerUnavailable
 
 
 class RegistryWatch:

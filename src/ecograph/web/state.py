@@ -15,13 +15,13 @@ from typing import Any
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
-from ..backends import GraphStore
-from ..remote import ServerUnavailable
-from ..settings import Settings
-from ..store import EmbeddedStore, StoreNotBuilt, StoreUnavailable, current_generation
-from .registry import RegistryWatch
-from .remote_queries import RemoteQueries
-from .workers import QueryPool
+from ecograph.settings import Settings
+from ecograph.store.embedded import EmbeddedStore, StoreNotBuilt, StoreUnavailable, current_generation
+from ecograph.store.open import GraphStore
+from ecograph.store.remote import ServerUnavailable
+from ecograph.web.endpoint.remote_queries import RemoteQueries
+from ecograph.web.endpoint.workers import QueryPool
+from ecograph.web.registry import RegistryWatch
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"

@@ -1,0 +1,1 @@
+"""The build pipeline: sources → fetch → ingest → SHACL gate → reasoning → cube → checks → publish → dumps."""

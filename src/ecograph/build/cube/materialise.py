@@ -1,0 +1,201 @@
+"""The coverage counts, materialised at build time as an RDF Data Cube (graph ``<base>/graph/cube``).
+
+The dashboard questions (value-chain coverage, megatrend coverage, broken chains, …) all count
+the distinct organisations of a region per sector (or megatrend) and value-chain stage. Joining
+region → organisation → capability → sector on every request costs 0.3–1.5 s on a
+million-triple graph, so the build counts once per *municipality* and the queries sum the
+municipalities of the region they are asked about.
+
+Summing is exact because an organisation has at most one ``eco:locatedIn``: the organisations
+counted in two municipalities are disjoint, so the distinct count over a set of municipalities
+is the sum of the per-municipality distinct counts. (It is *not* additive over stages or
+sectors: an organisation active at two stages is one organisation; the queries only ever sum
+over municipalities.)
+
+Two ``qb:DataSet``\\ s, each with its own ``qb:DataStructureDefinition`` (so every observation
+has every dimension of its dataset, as the Data Cube integrity constraints ask):
+
+- ``<base>/id/dataset/coverage`` — dimensions ``eco:refSector`` (every sub-sector *and* every
+  cluster; a capability in a sub-sector counts for its cluster), ``eco:refStage``,
+  ``sdmx-dimension:refArea`` (the municipality); observations
+  ``<base>/id/observation/sector-stage/<sector>.<stage>.<nis>``;
+- ``<base>/id/dataset/megatrend-coverage`` — ``eco:refMegatrend`` instead of the sector, an
+  organisation counting for a megatrend when it has a capability in a sector that answers it
+  (``eco:answeredBy``) or in a narrower one; observations
+  ``<base>/id/observation/megatrend-stage/<megatrend>.<stage>.<nis>``.
+
+The measure is ``eco:organisationCount``. An observation counting one organisation also names
+it with the attribute ``eco:soleOrganisation`` (``qb:componentRequired false``): a region's cell
+that sums to 1 is then one observation, and the single-points-of-failure question reads the
+organisation from it instead of joining the capabilities again. Zero cells are not stored: the queries make them
+from the concept schemes. Everything has an IRI (no blank nodes) and the triples are sorted, so
+two builds of the same data give the very same graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pyoxigraph as ox
+
+from ecograph.model.namespaces import ECO, RDF, RDFS, XSD, sparql_prefixes
+
+QB = "http://purl.org/linked-data/cube#"
+SDMX_DIMENSION = "http://purl.org/linked-data/sdmx/2009/dimension#"
+REF_AREA = SDMX_DIMENSION + "refArea"
+
+# a capability counts for its own sector and every broader one; the sector tree is small, so
+# the closure is computed over the scheme rather than taken from the inferred graph
+_CELLS = """
+SELECT ?concept ?stage ?m (COUNT(DISTINCT ?org) AS ?n) (MIN(STR(?org)) AS ?only)
+WHERE {{
+  {{ SELECT ?org ?m WHERE {{ ?org eco:locatedIn ?m }} }}
+  {{ SELECT ?cap ?org WHERE {{ ?cap eco:organisation ?org }} }}
+  {{ SELECT ?cap ?stage WHERE {{ ?cap eco:stage ?stage }} }}
+  {{ SELECT ?cap ?capSector WHERE {{ ?cap eco:sector ?capSector }} }}
+  {{ SELECT DISTINCT ?capSector ?concept WHERE {{ {concept} }} }}
+}}
+GROUP BY ?concept ?stage ?m
+"""
+
+SECTOR_OF = (
+    "?sector skos:inScheme <{base}/id/scheme/sectors> . ?capSector skos:broader* ?sector . BIND(?sector AS ?concept)"
+)
+MEGATREND_OF = (
+    "?sector skos:inScheme <{base}/id/scheme/sectors> . ?capSector skos:broader* ?sector ."
+    " ?concept eco:answeredBy ?sector"
+)
+
+
+def _iri(value: str) -> ox.NamedNode:
+    return ox.NamedNode(value)
+
+
+def key(node: ox.NamedNode, prefix: str) -> str:
+    """The key of ``<prefix><key>``; an IRI outside our pattern gets a stable hash instead."""
+    value = node.value
+    if value.startswith(prefix) and value[len(prefix) :].replace("_", "").replace("-", "").isalnum():
+        return value[len(prefix) :]
+    return "h" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
+
+
+Component = tuple[str, str, str, str]  # (part, role: dimension/measure/attribute, property, code list or "")
+
+
+def structure(base: str, name: str, labels: tuple[str, str], components: list[Component]) -> list[ox.Triple]:
+    """A dataset ``<base>/id/dataset/<name>``, its data structure definition and its components."""
+    a = _iri(RDF.type)
+    dataset = _iri(f"{base}/id/dataset/{name}")
+    dsd = _iri(f"{base}/id/structure/{name}")
+    out = [
+        ox.Triple(dataset, a, _iri(QB + "DataSet")),
+        ox.Triple(dataset, _iri(RDFS.label), ox.Literal(labels[0], language="en")),
+        ox.Triple(dataset, _iri(RDFS.label), ox.Literal(labels[1], language="nl")),
+        ox.Triple(dataset, _iri(QB + "structure"), dsd),
+        ox.Triple(dsd, a, _iri(QB + "DataStructureDefinition")),
+    ]
+    for order, (part, role, prop, code_list) in enumerate(components, start=1):
+        spec = _iri(f"{base}/id/component/{name}.{part}")
+        out += [
+            ox.Triple(dsd, _iri(QB + "component"), spec),
+            ox.Triple(spec, a, _iri(QB + "ComponentSpecification")),
+            ox.Triple(spec, _iri(QB + role), _iri(prop)),
+            ox.Triple(spec, _iri(QB + "order"), ox.Literal(str(order), datatype=_iri(XSD.integer))),
+            ox.Triple(_iri(prop), a, _iri(QB + role.capitalize() + "Property")),
+        ]
+        if code_list:
+            out.append(ox.Triple(_iri(prop), _iri(QB + "codeList"), _iri(code_list)))
+        if role == "attribute":
+            out.append(ox.Triple(spec, _iri(QB + "componentRequired"), ox.Literal("false", datatype=_iri(XSD.boolean))))
+    return out
+
+
+def observation(
+    base: str, name: str, kind: str, keys: list[str], values: list[tuple[str, ox.NamedNode | ox.Literal]]
+) -> list[ox.Triple]:
+    """The triples of observation ``<base>/id/observation/<kind>/<keys joined by dots>`` of a dataset."""
+    obs = _iri(f"{base}/id/observation/{kind}/{'.'.join(keys)}")
+    out = [
+        ox.Triple(obs, _iri(RDF.type), _iri(QB + "Observation")),
+        ox.Triple(obs, _iri(QB + "dataSet"), _iri(f"{base}/id/dataset/{name}")),
+    ]
+    out += [ox.Triple(obs, _iri(prop), value) for prop, value in values]
+    return out
+
+
+def integer(value: int | str) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_iri(XSD.integer))
+
+
+def _coverage_structure(
+    base: str, name: str, concept_dim: str, scheme: str, labels: tuple[str, str]
+) -> list[ox.Triple]:
+    return structure(base, name, labels, [
+        ("concept", "dimension", concept_dim, f"{base}/id/scheme/{scheme}"),
+        ("stage", "dimension", ECO.refStage, f"{base}/id/scheme/stages"),
+        ("municipality", "dimension", REF_AREA, f"{base}/id/scheme/places"),
+        ("count", "measure", ECO.organisationCount, ""),
+        ("sole", "attribute", ECO.soleOrganisation, ""),
+    ])
+
+
+def _observations(
+    store: ox.Store,
+    base: str,
+    graphs: list[ox.NamedNode],
+    name: str,
+    kind: str,
+    concept_dim: str,
+    concept_of: str,
+    concept_prefix: str,
+) -> list[ox.Triple]:
+    query = sparql_prefixes() + _CELLS.format(concept=concept_of.format(base=base))
+    out: list[ox.Triple] = []
+    for row in store.query(query, default_graph=graphs):
+        concept, stage, place, n = row["concept"], row["stage"], row["m"], row["n"]
+        if not all(isinstance(t, ox.NamedNode) for t in (concept, stage, place)):
+            continue
+        keys = [
+            key(concept, f"{base}/id/{concept_prefix}/"),
+            key(stage, f"{base}/id/stage/"),
+            key(place, f"{base}/id/municipality/"),
+        ]
+        values: list[tuple[str, ox.NamedNode | ox.Literal]] = [
+            (concept_dim, concept), (ECO.refStage, stage), (REF_AREA, place), (ECO.organisationCount, integer(n.value))]
+        if int(n.value) == 1:  # the one organisation of the cell (an attribute, see the module docstring)
+            values.append((ECO.soleOrganisation, _iri(row["only"].value)))
+        out += observation(base, name, kind, keys, values)
+    return out
+
+
+def materialise(store: ox.Store, base: str, graphs: list[ox.NamedNode]) -> list[ox.Triple]:
+    """The cube over ``graphs`` (the published graphs): the coverage datasets and those of ``cube_organisations``.
+
+    Sorted, so that re-runs write identical data; see the module docstring for the shape.
+    """
+    base = base.rstrip("/")
+    found: set[ox.Triple] = set()
+    sectors = ("Value-chain coverage", "Dekking van de waardeketen")
+    found.update(_coverage_structure(base, "coverage", ECO.refSector, "sectors", sectors))
+    found.update(
+        _coverage_structure(
+            base,
+            "megatrend-coverage",
+            ECO.refMegatrend,
+            "megatrends",
+            ("Megatrend coverage", "Dekking van de megatrends"),
+        )
+    )
+    found.update(_observations(store, base, graphs, "coverage", "sector-stage", ECO.refSector, SECTOR_OF, "sector"))
+    found.update(
+        _observations(
+            store, base, graphs, "megatrend-coverage", "megatrend-stage", ECO.refMegatrend, MEGATREND_OF, "megatrend"
+        )
+    )
+    # imported here: cube_organisations builds on this module's helpers
+    from ecograph.build.cube.organisations import materialise_organisations
+    from ecograph.build.cube.unknown import materialise_unknown
+
+    found.update(materialise_organisations(store, base, graphs))
+    found.update(materialise_unknown(store, base, graphs))
+    return sorted(found, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))

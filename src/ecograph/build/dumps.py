@@ -1,0 +1,227 @@
+"""Downloadable dumps of the whole graph, regenerated on each build.
+
+``write_dumps`` is called by the build after a generation is published. It writes, into
+``<store>/dumps/<generation>/``, gzip files (with a fixed gzip timestamp, so an unchanged graph
+gives the same checksum) of:
+
+* the whole graph as Turtle and N-Triples (the union of all named graphs, without duplicates);
+* the whole dataset as N-Quads, TriG and JSON-LD, with the per-source graphs, the inferred graph
+  and the provenance graph;
+* one N-Triples file per named graph, each under its source's licence;
+
+plus ``manifest.json`` (name, format, media type, size, SHA-256, triples, graph, licence) and a
+``SHA256SUMS`` file. The folder is written under a temporary name and renamed when complete.
+
+On the remote backend the build writes them the same way, reading the published graphs back
+from the server, into ``<ECOGRAPH_STORE>/dumps/<stamp>/`` (the registry stamp stands for the
+generation); the web app serves them from there, so it must see the same folder.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse, JSONResponse, Response
+
+from ecograph.build.sources import SOURCES
+from ecograph.sparql.writers import PREFIXES
+from ecograph.store.embedded import EmbeddedStore, StoreNotBuilt, current_generation
+from ecograph.store.open import GraphStore
+from ecograph.web.state import get_state
+
+DUMPS = "dumps"
+MANIFEST = "manifest.json"
+ISSUED = "ISSUED"
+CC_BY = "https://creativecommons.org/licenses/by/4.0/"
+
+router = APIRouter(prefix="/dumps", tags=["Dumps"])
+
+
+@dataclass(frozen=True)
+class DumpInfo:
+    name: str  # file name, e.g. ecograph.nq.gz
+    format: str  # Turtle, N-Triples, N-Quads, TriG, JSON-LD
+    media_type: str  # of the uncompressed content
+    size: int  # bytes of the gzip file
+    sha256: str
+    statements: int  # triples or quads written
+    graph: str  # the named graph, or "" for the whole dataset
+    licence: str
+
+
+_WHOLE = (
+    ("ecograph.ttl.gz", ox.RdfFormat.TURTLE, "Turtle"),
+    ("ecograph.nt.gz", ox.RdfFormat.N_TRIPLES, "N-Triples"),
+    ("ecograph.nq.gz", ox.RdfFormat.N_QUADS, "N-Quads"),
+    ("ecograph.trig.gz", ox.RdfFormat.TRIG, "TriG"),
+    ("ecograph.jsonld.gz", ox.RdfFormat.JSON_LD, "JSON-LD"),
+)
+
+
+def dumps_dir(store_root: Path | str, generation: str) -> Path:
+    """The folder of a generation's dumps (a remote stamp's ``/`` and ``:`` become ``-``)."""
+    return Path(store_root) / DUMPS / re.sub(r"[^A-Za-z0-9._-]", "-", generation)
+
+
+def graph_licence(graph: str, base: str) -> str:
+    """The licence of a named graph: its source's, else the project's own (CC BY 4.0)."""
+    name = graph.rsplit("/", 1)[-1]
+    for source in SOURCES:
+        if graph == f"{base}/graph/{source.name}":
+            return source.licence
+    return CC_BY if name in ("ontology", "inferred", "cube", "meta") else ""
+
+
+def _write(path: Path, items: list[Any], fmt: ox.RdfFormat) -> tuple[int, str]:
+    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+        ox.serialize(items, gz, format=fmt, prefixes=prefixes)
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return path.stat().st_size, digest.hexdigest()
+
+
+def write_dumps(store_root: Path | str, base: str, store: GraphStore | None = None) -> list[DumpInfo]:
+    """Write the dumps of the published graph into ``store_root``; returns what was written.
+
+    ``store`` is what to read (default: the embedded store in ``store_root``; the remote build
+    passes its server's ``RemoteStore``).
+    """
+    root = Path(store_root)
+    if store is None:
+        store = EmbeddedStore(root)
+    target = dumps_dir(root, store.generation)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    quads = list(store.quads())
+    triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
+    infos: list[DumpInfo] = []
+    for name, fmt, label in _WHOLE:
+        items: list[Any] = quads if fmt.supports_datasets else triples
+        size, sha = _write(tmp / name, items, fmt)
+        infos.append(DumpInfo(name, label, fmt.media_type, size, sha, len(items), "", CC_BY))
+    for graph in store.graphs():
+        graph_triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(graph)]
+        name = "graph-" + graph.rsplit("/", 1)[-1] + ".nt.gz"
+        size, sha = _write(tmp / name, graph_triples, ox.RdfFormat.N_TRIPLES)
+        infos.append(DumpInfo(name, "N-Triples", ox.RdfFormat.N_TRIPLES.media_type, size, sha,
+                              len(graph_triples), graph, graph_licence(graph, base)))
+    (tmp / MANIFEST).write_text(json.dumps(
+        {"generation": store.generation, "dumps": [asdict(i) for i in infos]}, indent=2))
+    (tmp / "SHA256SUMS").write_text("".join(f"{i.sha256}  {i.name}\n" for i in infos))
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(tmp, target)
+    _record_issued(root)
+    _prune(root, target.name)
+    return infos
+
+
+def issued_date(store_root: Path | str, fallback: datetime) -> date:
+    """The first publication date, recorded once in ``<store>/dumps/ISSUED``."""
+    path = Path(store_root) / DUMPS / ISSUED
+    try:
+        return date.fromisoformat(path.read_text().strip())
+    except (OSError, ValueError):
+        return fallback.date()
+
+
+def _record_issued(root: Path) -> None:
+    path = root / DUMPS / ISSUED
+    if not path.exists():
+        path.write_text(datetime.now(UTC).date().isoformat() + "\n")
+
+
+def _prune(root: Path, keep: str) -> None:
+    """Remove dumps of generations that no longer exist (remote: of every earlier stamp)."""
+    folder = root / DUMPS
+    for path in folder.iterdir():
+        generation = root / "generations" / path.name
+        if path.is_dir() and path.name != keep and not path.name.startswith(".") \
+                and not generation.exists():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def read_dumps(store_root: Path | str, generation: str | None = None) -> list[DumpInfo] | None:
+    """The dumps of ``generation`` (default: the embedded store's current one), or None when
+    they have not been written."""
+    if generation is None:
+        current = current_generation(Path(store_root))
+        if current is None:
+            raise StoreNotBuilt(f"no graph published in {store_root}: run `ecograph build` first")
+        generation = current.name
+    manifest = dumps_dir(store_root, generation) / MANIFEST
+    if not manifest.is_file():
+        return None
+    data = json.loads(manifest.read_text())
+    return [DumpInfo(**d) for d in data["dumps"]]
+
+
+def _missing() -> Response:
+    return Response(
+        "The dumps of this build are not written yet (the build writes them after publishing).\n",
+        status_code=503, media_type="text/plain; charset=utf-8", headers={"Retry-After": "60"})
+
+
+@router.get("/", summary="List of dumps with size and checksum (HTML, or JSON by Accept)",
+            response_class=Response)
+async def list_dumps(request: Request) -> Response:
+    state = get_state(request)
+    try:
+        infos = read_dumps(state.settings.store, state.store.current())
+    except StoreNotBuilt as exc:
+        return Response(f"{exc}\n", status_code=503, media_type="text/plain; charset=utf-8")
+    if infos is None:
+        return _missing()
+    from ecograph.sparql.formats import negotiate
+
+    if negotiate(request.headers.get("accept"), ("text/html", "application/json")) == "application/json":
+        return JSONResponse([asdict(i) for i in infos], headers={"Vary": "Accept"})
+    return state.templates.TemplateResponse(request, "dumps.html", {"dumps": infos},
+                                            headers={"Vary": "Accept"})
+
+
+@router.get("/{name}", summary="One dump file (gzip), SHA256SUMS or manifest.json",
+            response_class=Response)
+async def get_dump(name: Annotated[str, PathParam(pattern=r"^[A-Za-z0-9._-]+$")],
+                   request: Request) -> Response:
+    state = get_state(request)
+    try:
+        generation = state.store.current()
+        folder = dumps_dir(state.settings.store, generation)
+        infos = read_dumps(state.settings.store, generation)
+    except StoreNotBuilt as exc:
+        return Response(f"{exc}\n", status_code=503, media_type="text/plain; charset=utf-8")
+    if infos is None:
+        return _missing()
+    if name == "SHA256SUMS":
+        return FileResponse(folder / name, media_type="text/plain; charset=utf-8")
+    if name == MANIFEST:
+        return FileResponse(folder / name, media_type="application/json")
+    info = next((i for i in infos if i.name == name), None)
+    if info is None or name.startswith("."):
+        return Response(f"No dump named {name}.\n", status_code=404, media_type="text/plain; charset=utf-8")
+    return FileResponse(folder / name, media_type="application/gzip", filename=name,
+                        headers={"Digest": f"sha-256={_b64(info.sha256)}",
+                                 "X-Checksum-SHA256": info.sha256})
+
+
+def _b64(hexdigest: str) -> str:
+    import base64
+
+    return base64.b64encode(bytes.fromhex(hexdigest)).decode()

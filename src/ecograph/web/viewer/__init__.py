@@ -1,0 +1,46 @@
+"""The viewer: server-rendered pages for the policy team and researchers.
+
+``router`` is included by ``ecograph.web.app.create_app`` before the app's own routes, so the
+home page ``/`` here replaces the plain one. Organisation and municipality pages are the HTML of
+``/doc/org/…`` and ``/doc/municipality/…``; ``lod.py`` hands them to ``entity.entity_page``.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from ecograph.web.lod import resources as lod
+from ecograph.web.viewer import assets, dashboard, editor, entity, home, network, questions
+
+router = APIRouter()
+for _module in (assets, home, dashboard, network, questions, editor):
+    router.include_router(_module.router)
+
+# the richer HTML of /doc/org/… and /doc/municipality/… (lod.py keeps the other formats)
+_pages = getattr(lod, "HTML_PAGES", None)
+if isinstance(_pages, dict):
+    for _kind in entity.HANDLED:
+        _pages.setdefault(_kind, entity.entity_page)
+
+
+
+def warm(state: object) -> None:
+    """Compute what the viewer keeps per generation (snapshot, heatmap counts, network layout).
+
+    Meant to run once in a background thread when the app starts or a build is published, so the
+    first visitor does not pay for it; every page also works without it.
+    """
+    from ecograph.store.embedded import StoreNotBuilt
+    from ecograph.web.viewer.common import snapshot_for
+
+    try:
+        snapshot_for(state)
+        for region in (dashboard.DEFAULT_REGION, dashboard.RING_REGION):
+            dashboard.saved_counts(state, dashboard.SECTOR_QUERY, "sector", region)
+            dashboard.saved_counts(state, dashboard.MEGATREND_QUERY, "megatrend", region)
+        network.network_for(state)
+    except StoreNotBuilt:
+        pass
+
+
+__all__ = ["router", "warm"]

@@ -1,0 +1,135 @@
+"""Shared plumbing of the viewer pages: templates, language, the per-generation snapshot, errors."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from ecograph.store.embedded import StoreNotBuilt
+from ecograph.web.state import WebState, get_state
+from ecograph.web.viewer.data import Snapshot, load_snapshot, local
+from ecograph.web.viewer.i18n import (
+    LANGUAGES,
+    choose_language,
+    kind_label,
+    normalise_language,
+    relation_label,
+    translate,
+)
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
+LANG_COOKIE = "ecograph_lang"
+
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+    autoescape=True,  # every value from the data is escaped; there is no |safe in our templates
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def _heat(count: int, maximum: int) -> str:
+    """CSS class of a heatmap cell: gap, single, or one of five shades."""
+    if count <= 0:
+        return "gap"
+    if count == 1:
+        return "single"
+    if maximum <= 2:
+        return "h1"
+    share = (count - 1) / (maximum - 1)
+    return f"h{min(5, 1 + int(share * 5))}"
+
+
+def ext_url(value: object) -> str:
+    """A link target from the data, only when it is an http(s) URL (no ``javascript:`` links)."""
+    text = str(value or "")
+    return text if text.lower().startswith(("http://", "https://")) else ""
+
+
+_env.filters["heat"] = _heat
+_env.filters["ext_url"] = ext_url
+_env.filters["local"] = local
+
+
+def language(request: Request) -> str:
+    return choose_language(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE),
+                           request.headers.get("accept-language"))
+
+
+def page_url(request: Request, **changes: str | None) -> str:
+    """This page's path and query with some parameters changed (None removes one)."""
+    params = dict(request.query_params)
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
+    query = urlencode(params)
+    return request.url.path + ("?" + query if query else "")
+
+
+def state_of(request: Request) -> WebState:
+    return get_state(request)
+
+
+def snapshot_for(state: WebState) -> Snapshot:
+    """The snapshot of the published generation (raises StoreNotBuilt)."""
+    return state.memoised("viewer-snapshot", lambda store: load_snapshot(store, state.settings.base))  # type: ignore[no-any-return]
+
+
+def snapshot(request: Request) -> Snapshot:
+    return snapshot_for(get_state(request))
+
+
+def memo(request: Request, name: str, build: Callable[[Any], Any]) -> Any:
+    """``build(store)`` once per generation under ``name``."""
+    return get_state(request).memoised(name, build)
+
+
+def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    lang = language(request)
+    state = get_state(request)
+    built = None
+    with contextlib.suppress(StoreNotBuilt):
+        built = state.stats().built
+    ctx = {
+        "request": request,
+        "lang": lang,
+        "languages": LANGUAGES,
+        "t": partial(translate, lang=lang),
+        "kind_label": partial(kind_label, lang=lang),
+        "relation_label": partial(relation_label, lang=lang),
+        "lang_url": lambda code: page_url(request, lang=code),
+        "page_url": partial(page_url, request),
+        "path": request.url.path,
+        "built": built,
+        "settings": state.settings,
+        **context,
+    }
+    html = _env.get_template(template).render(ctx)
+    response = HTMLResponse(html, status_code=status, headers={"Vary": "Accept, Accept-Language, Cookie"})
+    chosen = normalise_language(request.query_params.get("lang"))
+    if chosen:
+        response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    return response
+
+
+def not_built(request: Request, exc: Exception) -> HTMLResponse:
+    lang = language(request)
+    return render(request, "pages/message.html",
+                  {"title": translate("err.notbuilt", lang), "message": str(exc)}, status=503)
+
+
+def not_found(request: Request, message: str) -> HTMLResponse:
+    lang = language(request)
+    return render(request, "pages/message.html",
+                  {"title": translate("err.notfound", lang), "message": message}, status=404)
