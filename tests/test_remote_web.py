@@ -111,7 +111,7 @@ def page(live: LiveServer, path: str) -> str:
     """A viewer page with what names the build (time, generation) taken out."""
     response = httpx.get(live.url + path, headers={"Accept": "text/html"}, timeout=60)
     assert response.status_code == 200, (path, response.text[:500])
-    generation = live.app.state.ecograph.store.embedded.generation()
+    generation = live.app.state.ecograph.store.generation()
     text = re.sub(r"<time [^>]*>[^<]*</time>", "<time/>", response.text)
     return text.replace(f"({generation})", "(generation)")
 
