@@ -35,7 +35,7 @@ def _peak_mb() -> float:
 def phase_pipeline(work: Path) -> dict[str, float]:
     from ecograph.build.fetch import fetch
     from ecograph.build.publish import build
-    from ecograph.build.sources import get_source
+    from ecograph.model.sources import get_source
     from ecograph.settings import Settings
 
     data = work / "data"

@@ -15,7 +15,7 @@ import pytest
 from conftest import quiet
 
 from ecograph.build.fetch import fetch, read_sidecar, sha256_file
-from ecograph.build.sources import SOURCES, Source, SourceFile
+from ecograph.model.sources import SOURCES, Source, SourceFile
 
 
 @pytest.fixture()

@@ -272,7 +272,7 @@ def test_build_publishes_the_new_sources(tmp_path: Path) -> None:
     from conftest import make_settings, mirror_downloads, quiet
 
     from ecograph.build.publish import build
-    from ecograph.build.sources import get_source
+    from ecograph.model.sources import get_source
     from ecograph.store.embedded import EmbeddedStore
 
     settings = make_settings(tmp_path)

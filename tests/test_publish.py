@@ -15,7 +15,7 @@ import pytest
 from conftest import REPO, make_settings, mirror_downloads, quiet
 
 from ecograph.build.publish import BuildError, BuildReport, build
-from ecograph.build.sources import SOURCES
+from ecograph.model.sources import SOURCES
 from ecograph.settings import Settings
 from ecograph.store.embedded import EmbeddedStore, current_generation
 

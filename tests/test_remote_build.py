@@ -18,8 +18,8 @@ import pytest
 
 from ecograph.build.publish import BuildError
 from ecograph.build.publish_remote import build
-from ecograph.build.sources import SOURCES
 from ecograph.cli import main as cli
+from ecograph.model.sources import SOURCES
 from ecograph.settings import Settings, get_settings
 from ecograph.store.open import open_store
 from ecograph.store.remote import RemoteStore

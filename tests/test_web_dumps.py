@@ -215,8 +215,8 @@ def test_a_build_that_dies_right_after_publishing_leaves_its_dumps(tmp_path: Pat
     from conftest import make_settings, mirror_downloads
 
     from ecograph.build.publish import build
-    from ecograph.build.sources import SOURCES
     from ecograph.cli import main as cli
+    from ecograph.model.sources import SOURCES
     from ecograph.store.embedded import current_generation
 
     settings = make_settings(tmp_path)

@@ -35,7 +35,7 @@ from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse, Response
 
-from ecograph.build.sources import SOURCES
+from ecograph.model.sources import SOURCES
 from ecograph.sparql.writers import PREFIXES
 from ecograph.store.embedded import EmbeddedStore, StoreNotBuilt, current_generation
 from ecograph.store.open import GraphStore

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ecograph import __version__
-from ecograph.build.sources import SOURCES, Source, SourceFile
+from ecograph.model.sources import SOURCES, Source, SourceFile
 
 USER_AGENT = f"ecograph/{__version__} (+https://w3id.org/ecograph)"
 SIDECAR = ".fetch.json"

@@ -31,10 +31,10 @@ from ecograph.build.cube.materialise import materialise
 from ecograph.build.fetch import read_sidecar
 from ecograph.build.gate import ShaclGate
 from ecograph.build.reasoning import infer
-from ecograph.build.sources import SOURCES, Source
 from ecograph.ingest.base import IngestContext, IngestError, utf8_error
 from ecograph.model import nt, resources
 from ecograph.model.namespaces import DCTERMS, ECO, PROV, RDF, VOID, XSD
+from ecograph.model.sources import SOURCES, Source
 from ecograph.settings import Settings
 from ecograph.store.embedded import (
     current_generation,

@@ -47,8 +47,8 @@ from ecograph.build.publish import (
     _publish_source,
 )
 from ecograph.build.reasoning import infer
-from ecograph.build.sources import SOURCES, Source
 from ecograph.model.namespaces import DCTERMS, VOID, XSD
+from ecograph.model.sources import SOURCES, Source
 from ecograph.settings import Settings
 from ecograph.store.remote import RemoteError, RemoteStore, ServerUnavailable
 

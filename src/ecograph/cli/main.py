@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ecograph import __version__
-from ecograph.build.sources import SOURCES
+from ecograph.model.sources import SOURCES
 from ecograph.settings import get_settings
 
 

@@ -111,8 +111,8 @@ def fetch_source(
 
     Needs the REFNIS file fetched first (``belgif-refnis/refnis2025.nt``), for the municipalities' QIDs.
     """
-    from ecograph.build.sources import get_source
     from ecograph.ingest.kbo import region_members
+    from ecograph.model.sources import get_source
 
     files = {f.key: f.path for f in get_source("wikidata").files}
     qids = municipality_qids(downloads / files["refnis"], region_members(data_dir, region))

@@ -21,8 +21,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from ecograph.build.dumps import CC_BY, DumpInfo, issued_date, read_dumps
-from ecograph.build.sources import SOURCES
 from ecograph.model.namespaces import ONTOLOGY_IRI
+from ecograph.model.sources import SOURCES
 from ecograph.sparql import formats
 from ecograph.store.embedded import StoreNotBuilt
 from ecograph.store.open import GraphStore

@@ -17,8 +17,8 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from ecograph.build.sources import SOURCES
 from ecograph.model.namespaces import ONTOLOGY_IRI
+from ecograph.model.sources import SOURCES
 from ecograph.sparql import formats
 from ecograph.sparql.writers import PREFIXES, write_quads
 from ecograph.store.embedded import StoreNotBuilt

@@ -9,8 +9,8 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from ecograph.build.sources import SOURCES
 from ecograph.model.namespaces import DCTERMS, ECO, PROV
+from ecograph.model.sources import SOURCES
 from ecograph.questions.network import KINDS
 from ecograph.store.embedded import StoreNotBuilt, run_query
 from ecograph.web.viewer.common import memo, not_built, render, snapshot
