@@ -111,6 +111,12 @@ def test_bad_headers_are_refused(tmp_path: Path) -> None:
     bad.write_text("#+ params:\n#+   y:\n#+     type: literal\nSELECT ?x WHERE {}\n")
     with pytest.raises(QueryError, match="'y' is not a variable"):
         load_query(bad)
+    bad.write_text("# a query\n#+ summary: fine\n#+ tags: [a, b\n#+ params:\nSELECT ?x WHERE {}\n")
+    with pytest.raises(QueryError, match=r"^bad\.rq:[34]: header not understood"):
+        load_query(bad)
+    bad.write_text("#+ summary: x\n#+ params:\n#+   x:\n#+     type: float\nSELECT ?x WHERE {}\n")
+    with pytest.raises(QueryError, match=r"^bad\.rq:3: parameter 'x' has unknown type 'float'"):
+        load_query(bad)
     with pytest.raises(QueryError, match="no saved query named 'nope'"):
         get_query("nope")
     with pytest.raises(QueryError, match="no saved query"):
@@ -274,6 +280,15 @@ def _cli(*argv: str) -> int:
     cli_queries.add_commands(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     return int(args.func(args))
+
+
+def test_saved_query_runs_on_a_graph_store_as_on_pyoxigraph(cli_store: Path, store: ox.Store) -> None:
+    """``run_saved`` takes a GraphStore (union default graph, substitutions by name) or a pyoxigraph Store."""
+    from ecograph.store.embedded import EmbeddedStore
+
+    on_disk = EmbeddedStore(cli_store)
+    for name in ("spin-offs-that-left", "value-chain-coverage"):
+        assert run_saved(on_disk, name, {}, base=BASE).values() == run_saved(store, name, {}, base=BASE).values()
 
 
 def test_cli_lists_and_describes(capsys: pytest.CaptureFixture[str]) -> None:

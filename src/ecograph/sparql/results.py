@@ -1,25 +1,88 @@
-"""Write a query ``Result`` as an aligned text table, CSV, TSV, SPARQL JSON or Turtle.
+"""A query answer held in memory (``Result``), and the CLI's text forms of it: an aligned table, CSV, TSV,
+SPARQL JSON or Turtle.
 
-CSV and TSV follow "SPARQL 1.1 Query Results CSV and TSV Formats" (CSV: plain values; TSV:
-terms in Turtle/N-Triples syntax); JSON follows "SPARQL 1.1 Query Results JSON Format".
+CSV and TSV are the endpoint's writers (``ecograph.sparql.writers``: "SPARQL 1.1 Query Results CSV and
+TSV Formats"); JSON follows "SPARQL 1.1 Query Results JSON Format", indented for people.
 The table is for people: IRIs shortened to CURIEs or to ``kind/key`` for our own data,
 literals shown as their text, numbers aligned right.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 
 from ecograph.model.namespaces import PREFIXES
-from ecograph.questions.catalogue import QueryError, Result, Term
+from ecograph.sparql.writers import json_term, write_solutions
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+class QueryError(Exception):
+    """A query, a parameter value or an answer format cannot be used; the message says which and why."""
+
+
+@dataclass
+class Result:
+    """A query answer held in memory: SELECT rows, an ASK boolean or CONSTRUCT triples."""
+
+    kind: str  # "select", "ask" or "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+
+    def records(self) -> list[dict[str, Term | None]]:
+        return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
+
+    def values(self) -> list[tuple[Any, ...]]:
+        """Rows as plain Python values (IRI and literal strings, ints for integers); for tests."""
+        return [tuple(plain(t) for t in row) for row in self.rows]
+
+    def as_rows(self) -> tuple[list[str], list[tuple[Term | None, ...]]]:
+        """(variables, rows) of a SELECT, or of a graph answer as subject/predicate/object rows."""
+        if self.kind == "graph":
+            return ["subject", "predicate", "object"], [(t.subject, t.predicate, t.object) for t in self.triples]
+        return list(self.variables), list(self.rows)
+
+
+def plain(term: Term | None) -> Any:
+    """A term as a plain value: None, IRI string, int, or the literal's lexical form."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value if term.datatype else ""
+        if dt.endswith(("#integer", "#int", "#long", "#nonNegativeInteger")):
+            try:
+                return int(term.value)
+            except ValueError:
+                return term.value
+        if dt.endswith("#boolean"):
+            return term.value == "true"
+        return term.value
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    return str(term)
+
+
+def to_result(raw: Any, hide: frozenset[str] = frozenset()) -> Result:
+    """Materialise a pyoxigraph answer; ``hide`` drops (parameter) columns."""
+    if isinstance(raw, ox.QueryBoolean):
+        return Result(kind="ask", boolean=bool(raw))
+    if isinstance(raw, ox.QueryTriples):
+        return Result(kind="graph", triples=list(raw))
+    names = [v.value for v in raw.variables]
+    keep = [i for i, n in enumerate(names) if n not in hide]
+    rows = []
+    for sol in raw:
+        rows.append(tuple(sol[i] for i in keep))
+    return Result(kind="select", variables=[names[i] for i in keep], rows=rows)
+
 
 FORMATS = ("table", "csv", "tsv", "json", "turtle")
-_XSD_STRING = PREFIXES["xsd"] + "string"
 _NUMERIC = ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger")
 
 
@@ -60,11 +123,8 @@ def to_table(result: Result, base: str | None = None) -> str:
     if result.kind == "ask":
         return "true\n" if result.boolean else "false\n"
     if result.kind == "graph":
-        result = Result(
-            kind="select",
-            variables=["subject", "predicate", "object"],
-            rows=[(t.subject, t.predicate, t.object) for t in result.triples],
-        )
+        variables, rows = result.as_rows()
+        result = Result(kind="select", variables=variables, rows=rows)
     header = list(result.variables)
     cells = [[readable(t, base).replace("\n", " ") for t in row] for row in result.rows]
     widths = [len(h) for h in header]
@@ -89,83 +149,29 @@ def to_table(result: Result, base: str | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
-def _csv_value(term: Term | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, (ox.NamedNode, ox.Literal)):
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return str(term)
+def _written(result: Result, fmt: str) -> str:
+    """CSV or TSV by the protocol's writers (``ecograph.sparql.writers``); an ASK answer gets a header."""
+    if result.kind == "ask":
+        header = "boolean" if fmt == "csv" else "?boolean"
+        end = "\r\n" if fmt == "csv" else "\n"
+        return header + end + ("true" if result.boolean else "false") + end
+    variables, rows = result.as_rows()
+    return write_solutions(variables, [dict(zip(variables, row, strict=True)) for row in rows], fmt).decode()
 
 
 def to_csv(result: Result) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    if result.kind == "ask":
-        writer.writerow(["boolean"])
-        writer.writerow(["true" if result.boolean else "false"])
-    elif result.kind == "graph":
-        writer.writerow(["subject", "predicate", "object"])
-        for t in result.triples:
-            writer.writerow([_csv_value(t.subject), _csv_value(t.predicate), _csv_value(t.object)])
-    else:
-        writer.writerow(result.variables)
-        for row in result.rows:
-            writer.writerow([_csv_value(t) for t in row])
-    return buf.getvalue()
+    return _written(result, "csv")
 
 
 def to_tsv(result: Result) -> str:
-    if result.kind == "ask":
-        return "?boolean\n" + ("true" if result.boolean else "false") + "\n"
-    if result.kind == "graph":
-        rows = [(t.subject, t.predicate, t.object) for t in result.triples]
-        header = ["?subject", "?predicate", "?object"]
-    else:
-        rows = result.rows
-        header = ["?" + v for v in result.variables]
-    out = ["\t".join(header)]
-    out.extend("\t".join("" if t is None else str(t) for t in row) for row in rows)
-    return "\n".join(out) + "\n"
-
-
-def json_term(term: Term) -> dict[str, Any]:
-    """One RDF term in the SPARQL 1.1 Query Results JSON format (RDF-star triples included)."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype is not None and term.datatype.value != _XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):
-        return {
-            "type": "triple",
-            "value": {
-                "subject": json_term(term.subject),
-                "predicate": json_term(term.predicate),
-                "object": json_term(term.object),
-            },
-        }
-    raise TypeError(f"not an RDF term: {term!r}")
+    return _written(result, "tsv")
 
 
 def to_json(result: Result) -> str:
     if result.kind == "ask":
         doc: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
     else:
-        if result.kind == "graph":
-            variables = ["subject", "predicate", "object"]
-            rows: list[tuple[Term | None, ...]] = [
-                (t.subject, t.predicate, t.object) for t in result.triples
-            ]
-        else:
-            variables, rows = result.variables, result.rows
+        variables, rows = result.as_rows()
         bindings = [
             {v: json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows
         ]

@@ -3,7 +3,8 @@
 pyoxigraph serialises a whole result iterator; the endpoint must stop after ``max_rows`` rows or
 about ``max_bytes`` bytes, so results are read only as far as :func:`bounded` lets them, SELECT
 results are written here (SPARQL 1.1 JSON, XML, CSV and TSV), and :func:`fit` checks the written
-document against the byte cap.
+document against the byte cap. The CLI's CSV and TSV (``ecograph.sparql.results``) are these writers too, and
+Turtle and TriG get the one prefix table, ``ecograph.model.namespaces.PREFIXES``.
 """
 
 from __future__ import annotations
@@ -16,27 +17,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ecograph.sparql.results import json_term
+from ecograph.model.namespaces import PREFIXES
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-
-#: Prefixes used when writing Turtle and TriG, so documents are readable.
-PREFIXES: dict[str, str] = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "wgs": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "eco": "https://w3id.org/ecograph/ontology#",
-}
+XSD_STRING = PREFIXES["xsd"] + "string"
 
 
 #: Bytes a binding or triple adds to a document beyond its terms' text (JSON keys and braces,
@@ -90,6 +73,31 @@ def fit(items: list[Any], max_bytes: int, write: Callable[[list[Any]], bytes]) -
 # --- SELECT ----------------------------------------------------------------------------------------
 
 
+def json_term(term: Any) -> dict[str, Any]:
+    """One RDF term in the SPARQL 1.1 Query Results JSON format (RDF-star triples included)."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype is not None and term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": json_term(term.subject),
+                "predicate": json_term(term.predicate),
+                "object": json_term(term.object),
+            },
+        }
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
 def _xml_term(term: Any) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
@@ -129,7 +137,8 @@ def _tsv_field(term: Any) -> str:
 
 
 def write_solutions(variables: list[str], rows: Iterator[Any] | list[Any], fmt: str) -> bytes:
-    """A SELECT result in one of the four SPARQL results formats."""
+    """A SELECT result in one of the four SPARQL results formats; a row is anything indexed by variable name
+    (a ``pyoxigraph.QuerySolution`` or a dict)."""
     if fmt == "json":
         bindings = [
             {v: json_term(t) for v in variables if (t := row[v]) is not None} for row in rows
