@@ -7,7 +7,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ecograph.sparql.parser import QuerySyntaxError, parse_query, resolve_iri
+from ecograph.sparql.cursor import resolve_iri
+from ecograph.sparql.parser import QuerySyntaxError, parse_query
 
 ROOT = Path(__file__).resolve().parents[1]
 SAVED = sorted((ROOT / "queries").glob("*.rq")) + sorted((ROOT / "ontology" / "checks").glob("*.rq"))
