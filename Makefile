@@ -10,11 +10,13 @@ PORT   ?= 8000
 # (default: ../shared/data when it exists), or, when empty, the publishers themselves.
 MIRROR ?= $(firstword $(wildcard ../shared/data))
 
-.PHONY: setup run build serve test lint bench clean
+.PHONY: setup run build serve test lint bench wheel clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: pyproject.toml scripts/setup-system.sh
+# npm first: pyproject.toml maps node_modules/ into the package (ecograph/vendor in a wheel), and
+# setuptools refuses a mapped folder that does not exist, even for the editable install.
+$(VENV)/.installed: pyproject.toml scripts/setup-system.sh node_modules/.installed
 	bash scripts/setup-system.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
@@ -47,6 +49,11 @@ test: lint
 bench: setup
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/queries.py
+
+# A wheel that carries the ontology, the saved questions, the templates and the browser libraries
+# (see [tool.setuptools] in pyproject.toml); built offline with the venv's pinned setuptools.
+wheel: setup
+	$(BIN)/pip wheel --no-deps --no-build-isolation --no-index -w var/dist .
 
 clean:
 	rm -rf var .pytest_cache

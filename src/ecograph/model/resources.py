@@ -30,5 +30,9 @@ def queries_dir() -> Path:
 
 
 def node_modules() -> Path:
-    """The npm packages the setup installed (YASGUI, Chart.js), served by the app itself."""
+    """The npm packages the setup installed (YASGUI, Chart.js, Leaflet), served by the app itself.
+
+    A wheel carries only the files the app serves, under ``ecograph/vendor`` in node_modules' layout
+    (``[tool.setuptools.package-data]`` in pyproject.toml); a checkout has the whole ``node_modules/``.
+    """
     return _first(_PACKAGE / "vendor", _CHECKOUT / "node_modules")
