@@ -169,9 +169,9 @@ ORDER = sorted(CATALOGUE, key=lambda n: (VIRTUOSO_DEVIATIONS.get(n, (("",),))[0]
 @pytest.mark.parametrize("name", ORDER)
 def test_saved_query_answers_agree(name: str, embedded: EmbeddedStore, oxigraph: tuple[RemoteStore, BuildReport],
                                    virtuoso: RemoteStore) -> None:
-    expected = answer(embedded.oxigraph, name)
-    assert answer(oxigraph[0].oxigraph, name) == expected, f"{name}: Oxigraph server differs from the embedded store"
-    got = outcome(virtuoso.oxigraph, name, expected)
+    expected = answer(embedded, name)
+    assert answer(oxigraph[0], name) == expected, f"{name}: Oxigraph server differs from the embedded store"
+    got = outcome(virtuoso, name, expected)
     if name in VIRTUOSO_DEVIATIONS:
         (kind, text), why = VIRTUOSO_DEVIATIONS[name]
         assert got[0] == kind and text in got[1], (

@@ -244,7 +244,7 @@ def test_a_slow_saved_question_ends_at_the_time_limit_as_unavailable(
     store = RemoteStore.from_settings(settings, timeout=settings.query_timeout)
     started = time.monotonic()
     with pytest.raises(StoreUnavailable, match="timed out"):
-        run_saved(store.oxigraph, "slow", base=settings.base, folder=tmp_path)
+        run_saved(store, "slow", base=settings.base, folder=tmp_path)
     assert time.monotonic() - started < settings.query_timeout + 2
     store.close()
 
@@ -259,7 +259,7 @@ def test_entity_iri_303_and_turtle_as_on_the_embedded_store(remote_app: LiveServ
     got = {t for t in ox.parse(ttl.content, format=ox.RdfFormat.TURTLE)}
     node = ox.NamedNode(KUL)
     expected = {ox.Quad(q.subject, q.predicate, q.object)
-                for q in embedded.oxigraph.quads_for_pattern(node, None, None, None)}
+                for q in embedded.quads_for_pattern(node, None, None, None)}
     assert got == expected and len(got) > 20
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from ecograph.store.dataset import UNION, only_published, query_dataset
 from ecograph.store.embedded import (
     EmbeddedStore,
     StoreNotBuilt,
@@ -15,6 +16,8 @@ from ecograph.store.embedded import (
     prune_generations,
     publish_generation,
 )
+from ecograph.store.graphstore import GraphStore
+from ecograph.store.remote import RemoteStore
 
 
 def _write(gen: Path, value: str) -> None:
@@ -71,3 +74,40 @@ def test_prune_keeps_current_and_previous_and_drops_leftovers(tmp_path: Path) ->
     assert sorted(p.name for p in removed) == sorted([gens[0].name, leftover.name])
     assert gens[1].is_dir() and gens[2].is_dir()
     assert _values(tmp_path) == ["c"]
+
+
+def test_which_graphs_a_query_sees_is_one_rule() -> None:
+    """The protocol dataset replaces FROM, which replaces the published union."""
+    assert query_dataset() == UNION
+    assert query_dataset(from_graphs=["g1"]) == (["g1"], [])
+    assert query_dataset(from_named=["g2"]) == ([], ["g2"])
+    assert query_dataset(default_graphs=["d"], from_graphs=["g1"], from_named=["g2"]) == (["d"], [])
+    assert query_dataset(named_graphs=["n"]) == ([], ["n"])
+    assert only_published((["a", "staging"], ["b"]), ["a", "b"]) == (["a"], ["b"])
+    assert only_published(UNION, ["a"]) == UNION
+
+
+def test_both_stores_implement_the_whole_protocol_and_nothing_pyoxigraph_shaped() -> None:
+    wanted = {name for name in vars(GraphStore) if not name.startswith("_") or name == "__len__"}
+    wanted -= {"__module__", "__doc__", "__dict__", "__weakref__", "__annotations__"}
+    assert {"query", "stream", "quads_for_pattern", "dump", "built_at", "generation"} <= wanted
+    for cls in (EmbeddedStore, RemoteStore):
+        assert wanted <= set(dir(cls)), (cls, wanted - set(dir(cls)))
+    assert not hasattr(RemoteStore, "oxigraph")
+
+
+def test_embedded_store_answers_through_the_protocol(tmp_path: Path) -> None:
+    gen = new_generation(tmp_path)
+    _write(gen, "one")
+    publish_generation(tmp_path, gen)
+    store: GraphStore = EmbeddedStore(tmp_path)
+    s = ox.NamedNode("http://ex/s")
+    assert [q.object.value for q in store.quads_for_pattern(s, None, None)] == ["one"]
+    assert not list(store.quads_for_pattern(None, None, None, ox.NamedNode("http://ex/other")))
+    with store.stream("SELECT ?o WHERE { ?s ?p ?o }", timeout=1.0) as rows:
+        assert [r["o"].value for r in rows] == ["one"]
+    with store.stream("SELECT ?o WHERE { ?s ?p ?o }", dataset=(["http://ex/other"], []), timeout=1.0) as rows:
+        assert not list(rows)  # an explicit dataset replaces the union
+    dumped = store.dump(None, ox.RdfFormat.N_TRIPLES, "http://ex/g")
+    assert dumped == b'<http://ex/s> <http://ex/p> "one" .\n'
+    assert store.built_at().tzinfo is not None

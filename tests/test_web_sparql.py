@@ -233,5 +233,13 @@ def test_app_starts_without_a_store(tmp_path: Path) -> None:
         assert home.status_code == 503 and "ecograph build" in home.text
         r = httpx.get(live.url + "/sparql", params={"query": "ASK {}"})
         assert r.status_code == 503 and "ecograph build" in r.text
-        assert httpx.get(live.url + "/id/org/imec").status_code == 503
+        assert r.headers["retry-after"] == "60"  # each route answers "not built" in its own voice (web.errors)
+        doc = httpx.get(live.url + "/id/org/imec")
+        assert doc.status_code == 503 and doc.headers["content-type"].startswith("text/plain")
+        assert "retry-after" not in doc.headers and doc.text.endswith("ecograph build` first\n")
+        assert home.headers["content-type"].startswith("text/html")
+        data = httpx.get(live.url + "/network/data.json")
+        assert data.status_code == 503 and "ecograph build" in data.json()["error"]
+        refused = httpx.get(live.url + "/sparql", params={"query": "ASK {}", "update": "x"})
+        assert refused.status_code == 403 and "Accept" in refused.headers["vary"]
         assert httpx.get(live.url + "/openapi.json").status_code == 200

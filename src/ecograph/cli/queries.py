@@ -15,7 +15,7 @@ from typing import Any
 from ecograph.questions.catalogue import QueryError, SavedQuery, get_query, load_catalogue, run_saved, run_sparql
 from ecograph.settings import get_settings
 from ecograph.sparql.results import FORMATS, render
-from ecograph.store.embedded import StoreNotBuilt
+from ecograph.store.errors import StoreNotBuilt
 from ecograph.store.open import open_store
 
 _SAVED_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -110,9 +110,9 @@ def cmd_query(args: argparse.Namespace) -> int:
         query: Any = get_query(args.target) if is_saved else None
         store = open_store(settings)  # the configured backend, as `serve` and `build` use
         if query is not None:
-            result = run_saved(store.oxigraph, query, params, base=settings.base)
+            result = run_saved(store, query, params, base=settings.base)
         else:
-            result = run_sparql(store.oxigraph, args.target, base=settings.base)
+            result = run_sparql(store, args.target, base=settings.base)
         sys.stdout.write(render(result, args.format, base=settings.base))
     except (QueryError, StoreNotBuilt) as exc:
         return _fail(str(exc))

@@ -12,26 +12,23 @@ Oxigraph's union does not merge duplicates across graphs, so saved queries use D
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
+from ecograph.store.dataset import UNION, Dataset
+from ecograph.store.errors import StoreNotBuilt, StoreUnavailable  # noqa: F401 - StoreUnavailable: re-exported
+
 GENERATIONS = "generations"
 CURRENT = "current"
 _GEN_RE = re.compile(r"^g(\d{6})$")
-
-
-class StoreNotBuilt(RuntimeError):
-    """There is no published generation yet."""
-
-
-class StoreUnavailable(StoreNotBuilt):
-    """The store cannot answer now (its SPARQL server is unreachable or ran out of time): a 503, like no build."""
 
 
 class EmbeddedStore:
@@ -54,8 +51,14 @@ class EmbeddedStore:
         """True when a newer generation was published since this one was opened."""
         return current_generation(self.root) != self.path
 
+    def built_at(self) -> datetime:
+        """The time of the generation's folder."""
+        assert self.path is not None
+        return datetime.fromtimestamp(self.path.stat().st_mtime, tz=UTC)
+
     @property
     def oxigraph(self) -> ox.Store:
+        """The pyoxigraph store itself, for the build (not part of ``GraphStore``: readers use its methods)."""
         return self._store
 
     def query(
@@ -77,6 +80,19 @@ class EmbeddedStore:
             named_graphs=named_graphs,
         )
 
+    def stream(
+        self,
+        sparql: str,
+        *,
+        base_iri: str | None = None,
+        dataset: Dataset = UNION,
+        timeout: float,
+    ) -> contextlib.AbstractContextManager[Any]:
+        """The answer, lazy as pyoxigraph's always is; ``timeout`` is the caller's to enforce
+        (a query evaluating here cannot be interrupted: run it in a process that can be killed)."""
+        return contextlib.nullcontext(
+            self.query(sparql, base_iri=base_iri, default_graph=dataset[0], named_graphs=dataset[1]))
+
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
@@ -84,19 +100,22 @@ class EmbeddedStore:
         g = ox.NamedNode(graph) if graph else None
         return self._store.quads_for_pattern(None, None, None, g)
 
-    def dump(self, output: Any, fmt: ox.RdfFormat, graph: str | None = None) -> None:
-        """Serialise the whole dataset (quad formats) or one graph (triple formats)."""
+    def quads_for_pattern(self, subject: Any, predicate: Any, object: Any,  # noqa: A002 - pyoxigraph's name
+                          graph_name: Any = None) -> Iterator[ox.Quad]:
+        return self._store.quads_for_pattern(subject, predicate, object, graph_name)
+
+    def dump(self, output: Any, fmt: ox.RdfFormat, graph: str | None = None) -> bytes | None:
+        """Serialise the whole dataset (quad formats) or one graph (triple formats); ``output`` None: the bytes."""
         if graph is not None:
-            self._store.dump(output, fmt, from_graph=ox.NamedNode(graph))
-        else:
-            self._store.dump(output, fmt)
+            return self._store.dump(output, fmt, from_graph=ox.NamedNode(graph))
+        return self._store.dump(output, fmt)
 
     def __len__(self) -> int:
         return len(self._store)
 
 
 def run_query(
-    store: ox.Store,
+    store: Any,
     sparql: str,
     *,
     substitutions: dict[str, Any] | None = None,
@@ -104,6 +123,11 @@ def run_query(
     default_graph: list[str] | None = None,
     named_graphs: list[str] | None = None,
 ) -> Any:
+    """Run a query on a ``GraphStore`` or on a bare ``pyoxigraph.Store`` (a build's staging store),
+    over the dataset ``(default_graph, named_graphs)`` (see :mod:`.dataset`; both None: the union)."""
+    if not isinstance(store, ox.Store):
+        return store.query(sparql, substitutions=substitutions, base_iri=base_iri,
+                           default_graph=default_graph, named_graphs=named_graphs)
     kwargs: dict[str, Any] = {}
     if default_graph is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]

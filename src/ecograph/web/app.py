@@ -17,14 +17,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ecograph.build import dumps
 from ecograph.settings import Settings, get_settings
-from ecograph.store.open import BACKENDS
+from ecograph.store.open import watch_store
+from ecograph.web import errors
 from ecograph.web import viewer as pages
+from ecograph.web.deps import StateDep
 from ecograph.web.endpoint import protocol as sparql
 from ecograph.web.endpoint.remote_queries import RemoteQueries
 from ecograph.web.endpoint.workers import QueryPool
 from ecograph.web.lod import catalog
 from ecograph.web.lod import resources as lod
-from ecograph.web.state import STATIC_DIR, TEMPLATES_DIR, ClientLimiter, StoreView, WebState, get_state
+from ecograph.web.state import STATIC_DIR, TEMPLATES_DIR, ClientLimiter, WebState
 
 log = logging.getLogger(__name__)
 
@@ -94,11 +96,7 @@ def _templates() -> Jinja2Templates:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the web application; ``settings`` default to the environment's."""
     settings = settings or get_settings()
-    if settings.backend not in BACKENDS:
-        raise ValueError(f"ECOGRAPH_BACKEND={settings.backend!r}: expected one of {', '.join(BACKENDS)}")
-    if settings.backend == "remote" and not settings.sparql_query:
-        raise ValueError("the remote backend needs ECOGRAPH_SPARQL_QUERY (the server's query endpoint)")
-    store = StoreView(settings)
+    store = watch_store(settings)  # raises ValueError for a backend it does not know, or one set up wrong
     state = WebState(
         settings=settings,
         store=store,
@@ -110,10 +108,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool: QueryPool | RemoteQueries
-        if store.is_remote:  # the server runs the queries; nothing to fork
-            pool = RemoteQueries(store.get, settings.workers)
-        else:
+        if store.in_process:  # queries that cannot be interrupted here run in killable processes
             pool = QueryPool(settings.store, settings.workers, memory_mb=settings.worker_memory)
+        else:  # a server runs them
+            pool = RemoteQueries(store.get, settings.workers)
         await pool.start()
         state.pool = pool
         # compute the viewer's per-build data (heatmaps, network layout) before the first visitor asks
@@ -134,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.ecograph = state
+    errors.install(app)
     app.dependency_overrides[get_settings] = lambda: settings
     app.add_middleware(
         CORSMiddleware,
@@ -157,8 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-async def api_docs(request: Request) -> Response:
-    state = get_state(request)
+async def api_docs(request: Request, state: StateDep) -> Response:
     spec = request.app.openapi()
     operations = [
         {"path": path, "method": method.upper(), "summary": op.get("summary", ""),

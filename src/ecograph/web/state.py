@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,83 +13,13 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from ecograph.settings import Settings
-from ecograph.store.embedded import EmbeddedStore, StoreNotBuilt, StoreUnavailable, current_generation
-from ecograph.store.open import GraphStore
-from ecograph.store.remote import ServerUnavailable
+from ecograph.store.errors import ServerUnavailable, StoreUnavailable
+from ecograph.store.graphstore import GraphStore, StoreWatch
 from ecograph.web.endpoint.remote_queries import RemoteQueries
 from ecograph.web.endpoint.workers import QueryPool
-from ecograph.web.registry import RegistryWatch
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
-
-
-class StoreView:
-    """A read-only handle on the published graph, reopened when a build publishes a new one.
-
-    Used in the web process for bounded lookups (an entity's triples, graph statistics); open
-    SPARQL queries never run here, they go to the worker pool (or, on the remote backend, to
-    the server, see :mod:`.remote_queries`).
-
-    The generation is the name of the current store folder (embedded backend) or the stamp of
-    the server's registry graph (remote backend, see :mod:`.registry`).
-    """
-
-    #: How long the name of the current generation is trusted before the link is read again.
-    RECHECK = 0.25
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.root = Path(settings.store)
-        self.is_remote = settings.backend == "remote"
-        self._store: EmbeddedStore | None = None
-        self._watch = RegistryWatch(settings) if self.is_remote else None
-        self._lock = threading.Lock()
-        self._generation: tuple[float, str | None] = (-1.0, None)
-
-    @property
-    def where(self) -> str:
-        """Where the graph lives, for messages."""
-        return self.settings.sparql_query if self.is_remote else str(self.root)
-
-    def generation(self) -> str | None:
-        """Name of the published generation (cache keys include it, so a build invalidates them)."""
-        if self._watch is not None:
-            return self._watch.generation()
-        checked, name = self._generation
-        now = time.monotonic()
-        if now - checked > self.RECHECK:
-            path = current_generation(self.root)
-            name = path.name if path is not None else None
-            self._generation = (now, name)
-        return name
-
-    def current(self) -> str:
-        """The published generation; raises StoreNotBuilt when nothing is published yet."""
-        generation = self.generation()
-        if generation is None:
-            raise StoreNotBuilt(f"no graph published in {self.where}: run `ecograph build` first")
-        return generation
-
-    def get(self) -> GraphStore:
-        """The open store; raises StoreNotBuilt when nothing is published yet."""
-        if self._watch is not None:
-            if self._watch.generation() is None:
-                raise StoreNotBuilt(f"no graph published on {self.where}: run `ecograph build` first")
-            assert self._watch.remote is not None
-            return self._watch.remote
-        store = self._store
-        if store is None or store.is_stale():
-            with self._lock:
-                store = self._store
-                if store is None or store.is_stale():
-                    store = EmbeddedStore(self.root)
-                    self._store = store
-        return store
-
-    def close(self) -> None:
-        if self._watch is not None:
-            self._watch.close()
 
 
 class BytesLRU:
@@ -161,7 +88,7 @@ class GraphStats:
 @dataclass
 class WebState:
     settings: Settings
-    store: StoreView
+    store: StoreWatch  # the published graph, followed (ecograph.store.open.watch_store)
     pool: QueryPool | RemoteQueries | None
     templates: Jinja2Templates
     results: BytesLRU = field(default_factory=lambda: BytesLRU(64 << 20, 4 << 20))
@@ -197,20 +124,8 @@ def graph_stats(store: GraphStore) -> GraphStats:
         counts[row["g"].value] = int(row["n"].value)
     for graph in store.graphs():
         counts.setdefault(graph, 0)
-    built = built_at(store)
+    built = store.built_at()
     return GraphStats(store.generation, dict(sorted(counts.items())), built.isoformat(timespec="seconds"))
-
-
-def built_at(store: Any) -> datetime:
-    """When the published graph was built: its generation folder's time (embedded), or the time
-    the build wrote into the server's registry (remote; now, for a registry without one)."""
-    if store.path is not None:
-        return datetime.fromtimestamp(store.path.stat().st_mtime, tz=UTC)
-    stamp = store.published_at()
-    if stamp:
-        with contextlib.suppress(ValueError):
-            return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(UTC)
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 def get_state(request: Request) -> WebState:

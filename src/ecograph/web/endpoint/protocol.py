@@ -26,9 +26,11 @@ from fastapi.responses import Response
 from ecograph.settings import Settings
 from ecograph.sparql import formats
 from ecograph.sparql.guard import Checked, Refused, check_query
-from ecograph.store.embedded import StoreNotBuilt
+from ecograph.store.errors import StoreNotBuilt
+from ecograph.web.deps import StateDep
 from ecograph.web.endpoint.workers import Job, Overloaded, QueryTimeout, WorkerDied
-from ecograph.web.state import WebState, get_state
+from ecograph.web.errors import not_built_as, retry_later, text
+from ecograph.web.state import WebState
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -59,7 +61,7 @@ class ProtocolRequest:
 
 
 def error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    return Response(f"{message}\n", status_code=status, media_type=TEXT, headers=headers)
+    return text(message, status, headers)
 
 
 def _parse_pairs(text: str, where: str) -> list[tuple[str, str]]:
@@ -210,33 +212,30 @@ _PARAMETERS: list[dict[str, Any]] = [
 ]
 
 
-async def sparql(request: Request) -> Response:
-    """The protocol handler (parameters are read from the raw request, see ``read_protocol``)."""
-    state = get_state(request)
+@not_built_as(retry_later)
+async def sparql(request: Request, state: StateDep) -> Response:
+    """The protocol handler (parameters are read from the raw request, see ``read_protocol``).
+
+    ``Refused`` and ``StoreNotBuilt`` are answered by :mod:`ecograph.web.errors`."""
     settings = state.settings
     fast_key: tuple[Any, ...] | None = None
-    try:
-        if request.method == "GET":
-            # Cache hits skip all parsing: keyed on the raw query string and Accept header.
-            fast_key = ("GET", state.store.generation(), request.scope.get("query_string", b""),
-                        request.headers.get("accept", ""))
-            cached = state.results.get(fast_key)
-            if cached is not None:
-                return cached()  # type: ignore[no-any-return]
-        proto = await read_protocol(request, settings.max_body)
-        text = proto.one("query")
-        fmt = proto.many("format")
-        if text is None:
-            return service_description(request, state, fmt[0] if fmt else None)
-        response = await _answer(request, state, settings, proto, text, fmt)
-        factory = getattr(request.state, "cache_factory", None)
-        if fast_key is not None and fast_key[1] is not None and factory is not None:
-            state.results.put(fast_key, factory, len(response.body))
-        return response
-    except Refused as exc:
-        return error(exc.status, exc.message, VARY)
-    except StoreNotBuilt as exc:
-        return error(503, str(exc), {"Retry-After": "60"})
+    if request.method == "GET":
+        # Cache hits skip all parsing: keyed on the raw query string and Accept header.
+        fast_key = ("GET", state.store.generation(), request.scope.get("query_string", b""),
+                    request.headers.get("accept", ""))
+        cached = state.results.get(fast_key)
+        if cached is not None:
+            return cached()  # type: ignore[no-any-return]
+    proto = await read_protocol(request, settings.max_body)
+    query = proto.one("query")
+    fmt = proto.many("format")
+    if query is None:
+        return service_description(request, state, fmt[0] if fmt else None)
+    response = await _answer(request, state, settings, proto, query, fmt)
+    factory = getattr(request.state, "cache_factory", None)
+    if fast_key is not None and fast_key[1] is not None and factory is not None:
+        state.results.put(fast_key, factory, len(response.body))
+    return response
 
 
 router.add_api_route("/sparql", sparql, methods=["GET"], response_class=Response, responses=_RESPONSES,
@@ -255,9 +254,7 @@ async def _answer(
     default_graphs = proto.many("default-graph-uri")
     named_graphs = proto.many("named-graph-uri")
     accept = request.headers.get("accept", "")
-    generation = state.store.generation()
-    if generation is None:
-        raise StoreNotBuilt("the graph is not built yet: run `ecograph build` first")
+    generation = state.store.current()
     key = (generation, text, default_graphs, named_graphs, fmt, accept)
     cached = state.results.get(key)
     if cached is not None:

@@ -17,48 +17,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import multiprocessing
 import signal
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
-from ecograph.sparql import writers as results
-from ecograph.sparql.formats import RDF, RDF_MEDIA, RESULTS, RESULTS_MEDIA
-from ecograph.store.embedded import EmbeddedStore, StoreNotBuilt
+from ecograph.store.errors import StoreNotBuilt
+from ecograph.store.watch import GenerationWatch
 from ecograph.web.endpoint import sandbox
+from ecograph.web.endpoint.jobs import TEXT, Job, Reply, run_job
+
+__all__ = ["Job", "Overloaded", "QueryPool", "QueryTimeout", "Reply", "WorkerDied"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Job:
-    """One query, with everything the worker needs to run and serialise it."""
-
-    query: str
-    form: str  # SELECT, CONSTRUCT, DESCRIBE, ASK (from the guard)
-    media_type: str  # negotiated; a key of formats.RESULTS or formats.RDF
-    max_rows: int
-    max_bytes: int = 32_000_000
-    base_iri: str | None = None
-    default_graphs: tuple[str, ...] | None = None  # protocol default-graph-uri
-    named_graphs: tuple[str, ...] | None = None  # protocol named-graph-uri
-    query_has_dataset: bool = False  # FROM / FROM NAMED in the query text
-    from_graphs: tuple[str, ...] = ()  # the query's FROM graphs (as the guard read them)
-    from_named: tuple[str, ...] = ()  # the query's FROM NAMED graphs
-
-
-@dataclass
-class Reply:
-    status: int
-    media_type: str
-    body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
-    generation: str = ""
 
 
 class QueryTimeout(Exception):
@@ -74,52 +47,6 @@ class WorkerDied(Exception):
 
 
 # --- inside the worker process ---------------------------------------------------------------------
-
-
-def run_job(store: ox.Store, job: Job) -> Reply:
-    """Run and serialise one job against an open store (also usable in-process in tests)."""
-    kwargs: dict[str, Any] = {"base_iri": job.base_iri}
-    if job.default_graphs is not None or job.named_graphs is not None:
-        # The protocol dataset replaces any FROM / FROM NAMED of the query.
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
-    elif not job.query_has_dataset:
-        kwargs["use_default_graph_as_union"] = True
-    return serialise(job, store.query(job.query, **kwargs))
-
-
-def serialise(job: Job, result: Any) -> Reply:
-    """The reply for a query answer: solutions, a boolean, or any iterable of triples."""
-    headers: dict[str, str] = {}
-    rows_capped = bytes_capped = False
-    if isinstance(result, ox.QuerySolutions):
-        fmt = RESULTS[job.media_type]
-        variables = [v.value for v in result.variables]
-        body, rows_capped, bytes_capped = _bounded(
-            job, result, lambda row: results.solution_size(row, variables),
-            lambda rows: results.write_solutions(variables, rows, fmt))
-        media = RESULTS_MEDIA[fmt]
-    elif isinstance(result, ox.QueryBoolean):
-        fmt = RESULTS[job.media_type]
-        body, media = results.write_boolean(result, fmt), RESULTS_MEDIA[fmt]
-    else:
-        rdf = RDF[job.media_type]
-        body, rows_capped, bytes_capped = _bounded(
-            job, result, results.triple_size, lambda triples: results.write_triples(triples, rdf))
-        media = RDF_MEDIA[rdf]
-    if rows_capped:
-        headers["X-Ecograph-Rows-Capped"] = str(job.max_rows)
-    if bytes_capped:
-        headers["X-Ecograph-Bytes-Capped"] = str(job.max_bytes)
-    return Reply(200, media, body, headers)
-
-
-def _bounded(job: Job, items: Any, size: Callable[[Any], int],
-             write: Callable[[list[Any]], bytes]) -> tuple[bytes, bool, bool]:
-    """The document of the items that fit the job's row and byte caps; (body, rows capped, bytes capped)."""
-    taken, rows_capped, bytes_capped = results.bounded(items, job.max_rows, job.max_bytes, size)
-    body, trimmed = results.fit(taken, job.max_bytes, write)
-    return body, rows_capped, bytes_capped or trimmed
 
 
 def _send(conn: Connection, reply: Reply) -> None:
@@ -140,27 +67,18 @@ def worker_main(conn: Connection, store_root: str, memory_mb: int = 0) -> None:
     except sandbox.SandboxError as exc:  # only the guard stands between SERVICE and the network
         log.error("query worker runs WITH network access: %s", exc)
     sandbox.limit_memory(memory_mb)
-    store: EmbeddedStore | None = None
-    root = Path(store_root)
+    store = GenerationWatch(store_root)  # the current generation, reopened after a build
     while True:
         try:
             job: Job = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            if store is None or store.is_stale():
-                store = EmbeddedStore(root)
-            reply = run_job(store.oxigraph, job)
-            reply.generation = store.generation
+            reply = run_job(store.get(), job, math.inf)  # the parent kills this process at the time limit
         except StoreNotBuilt as exc:
-            reply = Reply(503, "text/plain; charset=utf-8", f"{exc}\n".encode())
-        except SyntaxError as exc:
-            reply = Reply(400, "text/plain; charset=utf-8", f"Syntax error: {exc}\n".encode())
-        except MemoryError:
-            reply = Reply(503, "text/plain; charset=utf-8", b"The query needed more memory than a query "
-                          b"worker may use (ECOGRAPH_WORKER_MEMORY); narrow it down.\n")
-        except Exception as exc:  # an evaluation error is the query's, not the server's
-            reply = Reply(400, "text/plain; charset=utf-8", f"Query failed: {exc}\n".encode())
+            reply = Reply(503, TEXT, f"{exc}\n".encode())
+        except Exception as exc:  # the generation could not be opened
+            reply = Reply(400, TEXT, f"Query failed: {exc}\n".encode())
         try:
             _send(conn, reply)
         except (BrokenPipeError, OSError):

@@ -24,9 +24,10 @@ from ecograph.build.dumps import CC_BY, DumpInfo, issued_date, read_dumps
 from ecograph.model.namespaces import ONTOLOGY_IRI
 from ecograph.model.sources import SOURCES
 from ecograph.sparql import formats
-from ecograph.store.embedded import StoreNotBuilt
-from ecograph.store.open import GraphStore
-from ecograph.web.state import WebState, built_at, get_state
+from ecograph.store.errors import StoreNotBuilt
+from ecograph.store.graphstore import GraphStore
+from ecograph.web.deps import StateDep
+from ecograph.web.state import WebState
 
 router = APIRouter(tags=["Catalogue"])
 
@@ -64,7 +65,7 @@ def _bind(g: Graph) -> Graph:
 
 
 def _build_time(store: GraphStore) -> datetime:
-    return built_at(store).replace(microsecond=0)
+    return store.built_at().replace(microsecond=0)
 
 
 def _earliest_year(store: GraphStore) -> int | None:
@@ -74,8 +75,7 @@ def _earliest_year(store: GraphStore) -> int | None:
           { ?s <https://w3id.org/ecograph/ontology#year> ?d }
           BIND(xsd:integer(SUBSTR(STR(?d), 1, 4)) AS ?y)
         }"""
-    rows = list(store.oxigraph.query("PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>" + query,
-                                     use_default_graph_as_union=True))
+    rows = list(store.query("PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>" + query))
     value = rows[0]["min"] if rows else None
     return int(value.value) if value is not None else None
 
@@ -271,10 +271,7 @@ def _respond(request: Request, state: WebState, name: str, build: Any, title: st
     if media is None or (media not in formats.RDF and media != formats.HTML):
         return Response("Available as: " + ", ".join(OFFERS) + "\n", status_code=406,
                         media_type="text/plain; charset=utf-8", headers=headers)
-    try:
-        graph: Graph = state.memoised(name, build)
-    except StoreNotBuilt as exc:
-        return Response(f"{exc}\n", status_code=503, media_type="text/plain; charset=utf-8")
+    graph: Graph = state.memoised(name, build)
     if media == formats.HTML:
         return state.templates.TemplateResponse(
             request, "rdf.html",
@@ -299,8 +296,7 @@ def _dumps_or_none(state: WebState) -> list[DumpInfo] | None:
 
 @router.get("/.well-known/void", summary="VoID description (Turtle, JSON-LD, N-Triples, RDF/XML)",
             response_class=Response)
-async def void(request: Request) -> Response:
-    state = get_state(request)
+async def void(request: Request, state: StateDep) -> Response:
     dumps = _dumps_or_none(state)
     return _respond(
         request, state, f"void-{bool(dumps)}",
@@ -310,8 +306,7 @@ async def void(request: Request) -> Response:
 
 @router.get("/catalog", summary="DCAT-AP 3 catalogue (Turtle, JSON-LD, N-Triples, RDF/XML)",
             response_class=Response)
-async def catalog(request: Request) -> Response:
-    state = get_state(request)
+async def catalog(request: Request, state: StateDep) -> Response:
     dumps = _dumps_or_none(state)
     return _respond(request, state, f"catalog-{bool(dumps)}",
                     lambda store: build_catalog(store, state.settings, dumps), "DCAT-AP catalogue")

@@ -21,9 +21,9 @@ from ecograph.model.namespaces import ONTOLOGY_IRI
 from ecograph.model.sources import SOURCES
 from ecograph.sparql import formats
 from ecograph.sparql.writers import PREFIXES, write_quads
-from ecograph.store.embedded import StoreNotBuilt
-from ecograph.store.open import GraphStore
-from ecograph.web.state import WebState, get_state
+from ecograph.store.graphstore import GraphStore
+from ecograph.web.deps import StateDep, StoreDep
+from ecograph.web.state import WebState
 
 router = APIRouter(tags=["Linked Data"])
 
@@ -62,7 +62,7 @@ def _pick_label(literals: Iterable[Any]) -> str | None:
     return best[1] if best else None
 
 
-def label_of(store: ox.Store, iri: str) -> str | None:
+def label_of(store: GraphStore, iri: str) -> str | None:
     node = ox.NamedNode(iri)
     for prop in LABELS:
         found = _pick_label(q.object for q in store.quads_for_pattern(node, ox.NamedNode(prop), None))
@@ -119,16 +119,15 @@ def source_of_graph(graph: str, base: str) -> dict[str, str]:
 
 def entity_document(store: GraphStore, iri: str, base: str) -> dict[str, Any] | None:
     """Everything the HTML page of an entity shows; None when the store does not describe it."""
-    ox_store = store.oxigraph
     node = ox.NamedNode(iri)
-    quads = list(ox_store.quads_for_pattern(node, None, None, None))
+    quads = list(store.quads_for_pattern(node, None, None, None))
     if not quads:
         return None
     labels: dict[str, str] = {}
 
     def link(term: ox.NamedNode) -> Link:
         if term.value not in labels:
-            labels[term.value] = label_of(ox_store, term.value) or curie(term.value)
+            labels[term.value] = label_of(store, term.value) or curie(term.value)
         return Link(term.value, href_for(term.value, base), labels[term.value])
 
     facts: dict[tuple[str, str], Fact] = {}
@@ -146,7 +145,7 @@ def entity_document(store: GraphStore, iri: str, base: str) -> dict[str, Any] | 
             fact.sources.append(src["name"])
     incoming: list[tuple[Link, Link]] = []
     seen_in: set[tuple[str, str]] = set()
-    for q in ox_store.quads_for_pattern(None, None, node, None):
+    for q in store.quads_for_pattern(None, None, node, None):
         if not isinstance(q.subject, ox.NamedNode):
             continue
         pair = (q.subject.value, q.predicate.value)
@@ -156,7 +155,7 @@ def entity_document(store: GraphStore, iri: str, base: str) -> dict[str, Any] | 
         incoming.append((link(q.subject), link(q.predicate)))
         if len(incoming) >= MAX_INCOMING:
             break
-    title = label_of(ox_store, iri) or iri.rsplit("/", 1)[-1]
+    title = label_of(store, iri) or iri.rsplit("/", 1)[-1]
     types = [link(q.object) for q in quads
              if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode)]
     unique_types = list({t.iri: t for t in types}.values())
@@ -172,14 +171,9 @@ def _doc_path(kind: str, key: str) -> str:
 
 @router.get("/id/{kind}/{key:path}", summary="Entity IRI: 303 See Other to its document",
             status_code=303, response_class=Response)
-async def entity_iri(kind: str, key: str, request: Request) -> Response:
-    state = get_state(request)
+async def entity_iri(kind: str, key: str, state: StateDep) -> Response:
     iri = state.settings.id(kind, key)
-    try:
-        exists = await _exists(state, iri)
-    except StoreNotBuilt as exc:
-        return _text(str(exc), 503)
-    if not exists:
+    if not await _exists(state, iri):
         return _text(f"Not found: {iri} is not described in this graph.", 404)
     return RedirectResponse(_doc_path(kind, key), status_code=303, headers=VARY)
 
@@ -194,63 +188,59 @@ async def _exists(state: WebState, iri: str) -> bool:
         node = ox.NamedNode(iri)
     except ValueError:  # a key with spaces, NUL, "<"…: no IRI of ours, so nothing is described there
         return False
-    found = next(iter(store.oxigraph.quads_for_pattern(node, None, None, None)), None) is not None
+    found = next(iter(store.quads_for_pattern(node, None, None, None)), None) is not None
     state.docs.put(key, found, 1)
     return found
 
 
 @router.get("/doc/{kind}/{key:path}", summary="Entity document: HTML, Turtle, JSON-LD, N-Triples, RDF/XML",
             response_class=Response)
-async def entity_doc(kind: str, key: str, request: Request) -> Response:
-    state = get_state(request)
+async def entity_doc(kind: str, key: str, request: Request, state: StateDep) -> Response:
     base = state.settings.base
     media: str | None = None
-    try:
+    iri = state.settings.id(kind, key)
+    stem, dot, ext = key.rpartition(".")
+    if dot and ext in EXTENSIONS and not await _exists(state, iri):
+        key, media = stem, EXTENSIONS[ext]
         iri = state.settings.id(kind, key)
-        stem, dot, ext = key.rpartition(".")
-        if dot and ext in EXTENSIONS and not await _exists(state, iri):
-            key, media = stem, EXTENSIONS[ext]
-            iri = state.settings.id(kind, key)
+    if media is None:
+        media = formats.negotiate(request.headers.get("accept"), formats.DOC_OFFERS)
         if media is None:
-            media = formats.negotiate(request.headers.get("accept"), formats.DOC_OFFERS)
-            if media is None:
-                return _text("Available as: " + ", ".join(formats.DOC_OFFERS), 406, VARY)
-            if media in ("application/xhtml+xml",):
-                media = formats.HTML
-        generation = state.store.generation()
-        cache_key = (generation, "doc", iri, media)
-        cached = state.docs.get(cache_key)
-        if cached is not None:
-            return cached()  # type: ignore[no-any-return]
-        if not await _exists(state, iri):
-            return _text(f"Not found: {iri} is not described in this graph.", 404, VARY)
-        store = state.store.get()
-        alternates = ", ".join(
-            f'<{_doc_path(kind, key)}.{ext}>; rel="alternate"; type="{mt}"'
-            for ext, mt in EXTENSIONS.items() if ext not in ("trig", "nq")
-        )
-        headers = {**VARY, "Link": alternates}
-        if media == formats.HTML and kind in HTML_PAGES:
-            page = await HTML_PAGES[kind](request, kind, key, iri)
-            if page is not None:
-                return page
-        if media == formats.HTML:
-            doc = await run_in_threadpool(entity_document, store, iri, base)
-            if doc is None:
-                return _text(f"Not found: {iri}", 404, VARY)
-            html = state.templates.get_template("doc.html").render(
-                doc=doc, kind=kind, key=key, doc_path=_doc_path(kind, key), settings=state.settings,
-                formats=[e for e in EXTENSIONS if e != "html"],
-            ).encode()
-            body, media_type = html, "text/html; charset=utf-8"
-        else:
-            rdf = formats.RDF[media]
-            node = ox.NamedNode(iri)
-            body = await run_in_threadpool(
-                lambda: write_quads(store.oxigraph.quads_for_pattern(node, None, None, None), rdf))
-            media_type = formats.RDF_MEDIA[rdf]
-    except StoreNotBuilt as exc:
-        return _text(str(exc), 503)
+            return _text("Available as: " + ", ".join(formats.DOC_OFFERS), 406, VARY)
+        if media in ("application/xhtml+xml",):
+            media = formats.HTML
+    generation = state.store.generation()
+    cache_key = (generation, "doc", iri, media)
+    cached = state.docs.get(cache_key)
+    if cached is not None:
+        return cached()  # type: ignore[no-any-return]
+    if not await _exists(state, iri):
+        return _text(f"Not found: {iri} is not described in this graph.", 404, VARY)
+    store = state.store.get()
+    alternates = ", ".join(
+        f'<{_doc_path(kind, key)}.{ext}>; rel="alternate"; type="{mt}"'
+        for ext, mt in EXTENSIONS.items() if ext not in ("trig", "nq")
+    )
+    headers = {**VARY, "Link": alternates}
+    if media == formats.HTML and kind in HTML_PAGES:
+        page = await HTML_PAGES[kind](request, kind, key, iri)
+        if page is not None:
+            return page
+    if media == formats.HTML:
+        doc = await run_in_threadpool(entity_document, store, iri, base)
+        if doc is None:
+            return _text(f"Not found: {iri}", 404, VARY)
+        html = state.templates.get_template("doc.html").render(
+            doc=doc, kind=kind, key=key, doc_path=_doc_path(kind, key), settings=state.settings,
+            formats=[e for e in EXTENSIONS if e != "html"],
+        ).encode()
+        body, media_type = html, "text/html; charset=utf-8"
+    else:
+        rdf = formats.RDF[media]
+        node = ox.NamedNode(iri)
+        body = await run_in_threadpool(
+            lambda: write_quads(store.quads_for_pattern(node, None, None, None), rdf))
+        media_type = formats.RDF_MEDIA[rdf]
 
     def make() -> Response:
         return Response(body, media_type=media_type, headers=headers)
@@ -265,7 +255,7 @@ async def entity_doc(kind: str, key: str, request: Request) -> Response:
 def ontology_quads(store: GraphStore, base: str) -> list[ox.Quad]:
     """The ontology's own triples (its IRI, its terms and their blank nodes), not the schemes."""
     graph = ox.NamedNode(base + "/graph/ontology")
-    all_quads = list(store.oxigraph.quads_for_pattern(None, None, None, graph))
+    all_quads = list(store.quads_for_pattern(None, None, None, graph))
     by_subject: dict[Any, list[ox.Quad]] = {}
     for q in all_quads:
         by_subject.setdefault(q.subject, []).append(q)
@@ -311,10 +301,8 @@ def ontology_document(store: GraphStore, base: str) -> dict[str, Any]:
     for q in quads:
         if isinstance(q.subject, ox.NamedNode):
             by_subject.setdefault(q.subject.value, []).append(q)
-    oxs = store.oxigraph
-
     def link(iri: str) -> Link:
-        return Link(iri, href_for(iri, base), label_of(oxs, iri) or curie(iri))
+        return Link(iri, href_for(iri, base), label_of(store, iri) or curie(iri))
 
     meta = by_subject.get(ONTOLOGY_IRI, [])
     terms: dict[str, list[Term]] = {}
@@ -345,55 +333,45 @@ def ontology_document(store: GraphStore, base: str) -> dict[str, Any]:
 
 @router.get("/ontology", summary="The ontology: HTML documentation or RDF by Accept",
             response_class=Response)
-async def ontology(request: Request) -> Response:
+async def ontology(request: Request, state: StateDep) -> Response:
     media = formats.negotiate(request.headers.get("accept"), formats.DOC_OFFERS)
-    return await _ontology(request, media)
+    return await _ontology(request, state, media)
 
 
 @router.get("/ontology.{ext}", summary="The ontology in one format (ttl, nt, jsonld, rdf, html)",
             response_class=Response)
-async def ontology_ext(ext: str, request: Request) -> Response:
+async def ontology_ext(ext: str, request: Request, state: StateDep) -> Response:
     if ext not in EXTENSIONS:
         return _text(f"Unknown extension .{ext}; use one of: {', '.join(EXTENSIONS)}", 404)
-    return await _ontology(request, EXTENSIONS[ext])
+    return await _ontology(request, state, EXTENSIONS[ext])
 
 
 @router.get("/ontology/{term}", summary="An ontology term: 303 to its documentation or to the Turtle",
             status_code=303, response_class=Response)
-async def ontology_term(term: str, request: Request) -> Response:
-    state = get_state(request)
-    try:
-        store = state.store.get()
-    except StoreNotBuilt as exc:
-        return _text(str(exc), 503)
+async def ontology_term(term: str, request: Request, store: StoreDep) -> Response:
     try:
         node = ox.NamedNode(ECO_NS + term)
     except ValueError:
         node = None
-    if node is None or next(iter(store.oxigraph.quads_for_pattern(node, None, None, None)), None) is None:
+    if node is None or next(iter(store.quads_for_pattern(node, None, None, None)), None) is None:
         return _text(f"Not found: {ECO_NS + term} is not a term of the ontology.", 404)
     media = formats.negotiate(request.headers.get("accept"), formats.DOC_OFFERS)
     target = f"/ontology#{term}" if media in (formats.HTML, "application/xhtml+xml", None) else "/ontology.ttl"
     return RedirectResponse(target, status_code=303, headers=VARY)
 
 
-async def _ontology(request: Request, media: str | None) -> Response:
-    state = get_state(request)
+async def _ontology(request: Request, state: WebState, media: str | None) -> Response:
     if media is None:
         return _text("Available as: " + ", ".join(formats.DOC_OFFERS), 406, VARY)
     if media == "application/xhtml+xml":
         media = formats.HTML
-    try:
-        base = state.settings.base
-        if media == formats.HTML:
-            doc = state.memoised("ontology-doc", lambda store: ontology_document(store, base))
-            return state.templates.TemplateResponse(request, "ontology.html", {"doc": doc},
-                                                    headers=VARY)
-        rdf = formats.RDF[media]
-        quads = state.memoised("ontology-quads", lambda store: ontology_quads(store, base))
-        body = write_quads(quads, rdf)
-    except StoreNotBuilt as exc:
-        return _text(str(exc), 503)
+    base = state.settings.base
+    if media == formats.HTML:
+        doc = state.memoised("ontology-doc", lambda store: ontology_document(store, base))
+        return state.templates.TemplateResponse(request, "ontology.html", {"doc": doc}, headers=VARY)
+    rdf = formats.RDF[media]
+    quads = state.memoised("ontology-quads", lambda store: ontology_quads(store, base))
+    body = write_quads(quads, rdf)
     if not body.strip():
         return _text("The ontology graph is empty in this build.", 404)
     return Response(body, media_type=formats.RDF_MEDIA[rdf], headers=VARY)

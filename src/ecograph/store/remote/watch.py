@@ -12,8 +12,8 @@ from __future__ import annotations
 import threading
 
 from ecograph.settings import Settings
-from ecograph.store.embedded import StoreUnavailable
-from ecograph.store.remote import RemoteStore, ServerUnavailable
+from ecograph.store.errors import ServerUnavailable, StoreNotBuilt, StoreUnavailable
+from ecograph.store.remote.store import RemoteStore
 
 
 class RegistryWatch:
@@ -21,9 +21,13 @@ class RegistryWatch:
 
     #: Seconds between two reads of the registry.
     RECHECK = 2.0
+    in_process = False  # the server evaluates the queries
 
     def __init__(self, settings: Settings) -> None:
+        if not settings.sparql_query:
+            raise ValueError("the remote backend needs ECOGRAPH_SPARQL_QUERY (the server's query endpoint)")
         self.settings = settings
+        self.where = settings.sparql_query
         self.remote: RemoteStore | None = None
         self.error: str | None = None
         self._first = threading.Lock()
@@ -42,6 +46,18 @@ class RegistryWatch:
             raise StoreUnavailable(self.error)
         remote = self.remote
         return remote.stamp if remote is not None and remote.stamp and remote.published else None
+
+    def current(self) -> str:
+        generation = self.generation()
+        if generation is None:
+            raise StoreNotBuilt(f"no graph published in {self.where}: run `ecograph build` first")
+        return generation
+
+    def get(self) -> RemoteStore:
+        if self.generation() is None:
+            raise StoreNotBuilt(f"no graph published on {self.where}: run `ecograph build` first")
+        assert self.remote is not None
+        return self.remote
 
     def _read(self) -> None:
         try:

@@ -1,0 +1,92 @@
+"""What every store offers (:class:`GraphStore`), and what follows the published one (:class:`StoreWatch`).
+
+Answers are pyoxigraph's types on every backend (``QuerySolutions``, ``QueryBoolean``, an
+iterable of triples; ``Quad``), so callers never ask which backend they talk to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+
+from ecograph.store.dataset import UNION, Dataset
+
+
+class GraphStore(Protocol):
+    """One published state of the graph: what ``EmbeddedStore`` and ``RemoteStore`` both offer."""
+
+    @property
+    def generation(self) -> str:
+        """The name of this publication (cache keys include it)."""
+
+    def is_stale(self) -> bool:
+        """True when something newer was published since this store was opened."""
+
+    def built_at(self) -> datetime:
+        """When this publication was built (UTC)."""
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: dict[str, Any] | None = None,
+        base_iri: str | None = None,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> Any:
+        """Run a query over the dataset ``(default_graph, named_graphs)`` (see :mod:`.dataset`;
+        both None: the published union); ``substitutions`` bind variables (names without ``?``)."""
+
+    def stream(
+        self,
+        sparql: str,
+        *,
+        base_iri: str | None = None,
+        dataset: Dataset = UNION,
+        timeout: float,
+    ) -> AbstractContextManager[Any]:
+        """The answer of a query over ``dataset`` (:mod:`.dataset`), read lazily while the context is
+        open (the endpoint caps it).
+
+        ``timeout`` bounds the wait where the store can (a server); raises ``SyntaxError``,
+        ``QueryTimedOut``, ``ServerUnavailable`` or ``RemoteError``."""
+
+    def graphs(self) -> list[str]:
+        """The published named graphs."""
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """Every published quad, or those of one graph."""
+
+    def quads_for_pattern(self, subject: Any, predicate: Any, object: Any,  # noqa: A002 - pyoxigraph's name
+                          graph_name: Any = None) -> Iterator[ox.Quad]:
+        """The published quads matching a pattern of pyoxigraph terms (``None`` matches anything)."""
+
+    def dump(self, output: Any, fmt: ox.RdfFormat, graph: str | None = None) -> bytes | None:
+        """Serialise the dataset (quad formats) or one graph (triple formats); ``output`` None: return bytes."""
+
+    def __len__(self) -> int: ...
+
+
+class StoreWatch(Protocol):
+    """The published graph as it changes: reopened (or re-read) when a build publishes a new one."""
+
+    #: Where the graph lives, for messages.
+    where: str
+    #: True when queries are evaluated in this process (and cannot be interrupted there), so an
+    #: open endpoint must run them in worker processes; False when a server evaluates them.
+    in_process: bool
+
+    def generation(self) -> str | None:
+        """The published generation, cheaply (no round trip); None when nothing is published."""
+
+    def current(self) -> str:
+        """The published generation; raises ``StoreNotBuilt`` when nothing is published."""
+
+    def get(self) -> GraphStore:
+        """The open store of the published generation; raises ``StoreNotBuilt``."""
+
+    def close(self) -> None: ...
