@@ -15,7 +15,7 @@ import pytest
 from conftest import REPO, make_settings, mirror_downloads, quiet
 
 from ecograph.build.publish import BuildError, BuildReport, build
-from ecograph.model.sources import SOURCES
+from ecograph.model.sources import SOURCES, Source
 from ecograph.settings import Settings
 from ecograph.store.embedded import EmbeddedStore, current_generation
 
@@ -230,3 +230,40 @@ def test_invalid_utf8_is_a_file_and_line_error_and_publishes_nothing_of_that_sou
         build(settings, sources=sources, progress=quiet)
     assert f"{curated}:5: not UTF-8" in str(err.value)
     assert EmbeddedStore(settings.store).generation == generation  # nothing was published
+
+
+VIOLATING_INGESTER = '''
+def read(ctx):
+    """A relation between two nodes no source describes: conforms to the shapes of its own graph,
+    fails the relation-unknown-organisation check over the whole build."""
+    ctx.rows_read = 1
+    yield (f"<{ctx.base}/id/org/nowhere>", "<https://w3id.org/ecograph/ontology#partnerOf>",
+           f"<{ctx.base}/id/org/nobody>")
+'''
+
+
+def test_a_build_that_fails_a_quality_check_is_not_published(tmp_path: Path, shared_data: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "fixture_ingesters"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "violating.py").write_text(VIOLATING_INGESTER)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    megatrends = next(s for s in SOURCES if s.name == "megatrends")
+    violating = Source(name="violating", title="A fixture", publisher="tests", publisher_url="http://example.org/",
+                       licence="http://example.org/licence", licence_label="none", page="http://example.org/",
+                       module="fixture_ingesters.violating")
+    settings = make_settings(tmp_path)
+    mirror_downloads(settings, shared_data)
+    build(settings, sources=(megatrends,), progress=quiet)
+    generation, digest = current_generation(settings.store), _digest(settings.store)
+    assert generation is not None
+
+    messages: list[str] = []
+    with pytest.raises(BuildError) as err:
+        build(settings, sources=(megatrends, violating), progress=messages.append)
+    assert "relation-unknown-organisation" in str(err.value)
+    assert f"{settings.base}/id/org/nowhere" in str(err.value)  # an offending row
+    assert any(m.startswith("[violating] published") for m in messages)  # the SHACL gate let it through
+    assert current_generation(settings.store) == generation and _digest(settings.store) == digest
+    assert sorted(p.name for p in (settings.store / "generations").iterdir()) == [generation.name]

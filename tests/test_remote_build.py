@@ -155,7 +155,7 @@ def test_cli_build_and_open_store_follow_the_backend(settings: Settings, monkeyp
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     for name, value in settings.__dict__.items():
         monkeypatch.setenv(f"ECOGRAPH_{name.upper()}", str(value))
-    monkeypatch.setattr("ecograph.build.publish_remote.SOURCES", SMALL)
+    monkeypatch.setattr("ecograph.build.publish.SOURCES", SMALL)  # `ecograph build`: the one build loop
     get_settings.cache_clear()
     try:
         assert cli.main(["build"]) == 0
@@ -193,8 +193,8 @@ def test_pattern_lookups_for_linked_data_pages(settings: Settings) -> None:
     remote = RemoteStore.from_settings(settings)
     megatrend = next(iter(remote.query(
         "SELECT ?m WHERE { ?m a <https://w3id.org/ecograph/ontology#Megatrend> } LIMIT 1")))["m"]
-    quads = list(remote.oxigraph.quads_for_pattern(megatrend, None, None))
+    quads = list(remote.quads_for_pattern(megatrend, None, None))
     assert quads and all(q.subject == megatrend for q in quads)
     assert {q.graph_name.value for q in quads} <= set(remote.published)
     label = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
-    assert all(q.predicate == label for q in remote.oxigraph.quads_for_pattern(megatrend, label, None))
+    assert all(q.predicate == label for q in remote.quads_for_pattern(megatrend, label, None))

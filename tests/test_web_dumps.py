@@ -214,27 +214,24 @@ def test_a_build_that_dies_right_after_publishing_leaves_its_dumps(tmp_path: Pat
     """The dumps are written from the staged generation before it becomes current (issue 11)."""
     from conftest import make_settings, mirror_downloads
 
-    from ecograph.build.publish import build
-    from ecograph.cli import main as cli
+    from ecograph.build.publish import BuildReport, build
     from ecograph.model.sources import SOURCES
     from ecograph.store.embedded import current_generation
+    from ecograph.store.publishers.base import PublishedGraphs
 
     settings = make_settings(tmp_path)
     mirror_downloads(settings, shared_data)
     seen: dict[str, object] = {}
 
-    def before(generation: Path) -> None:
+    def ready(_graphs: PublishedGraphs) -> None:  # the build calls it right after its dumps step
         seen["current when dumped"] = current_generation(settings.store)
-        hook = cli._after_publish(settings)
-        assert hook is not None
-        hook(generation)
 
-    def killed(_generation: Path) -> None:
+    def killed(_report: BuildReport) -> None:
         raise KeyboardInterrupt  # the process ends here, as under SIGKILL: nothing after the flip runs
 
     with pytest.raises(KeyboardInterrupt):
         build(settings, sources=tuple(s for s in SOURCES if s.name == "megatrends"), progress=lambda _m: None,
-              before_publish=before, after_publish=killed)
+              dumps=True, ready=ready, after_publish=killed)
     current = current_generation(settings.store)
     assert current is not None and seen["current when dumped"] != current
     infos = read_dumps(settings.store)

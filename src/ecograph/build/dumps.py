@@ -1,6 +1,8 @@
 """Downloadable dumps of the whole graph, regenerated on each build.
 
-``write_dumps`` is called by the build after a generation is published. It writes, into
+``write_dumps`` is a build step (``publish.build(dumps=True)``, as ``ecograph build`` does): on
+the embedded store it runs on the staged generation just before it becomes current, so a
+published generation always has its dumps. It writes, into
 ``<store>/dumps/<generation>/``, gzip files (with a fixed gzip timestamp, so an unchanged graph
 gives the same checksum) of:
 
@@ -14,7 +16,8 @@ plus ``manifest.json`` (name, format, media type, size, SHA-256, triples, graph,
 
 On the remote backend the build writes them the same way, reading the published graphs back
 from the server, into ``<ECOGRAPH_STORE>/dumps/<stamp>/`` (the registry stamp stands for the
-generation); the web app serves them from there, so it must see the same folder.
+generation) right after the swap; the web app serves them from there (``web.lod.dumps``), so it
+must see the same folder.
 """
 
 from __future__ import annotations
@@ -28,25 +31,21 @@ import shutil
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request
-from fastapi import Path as PathParam
-from fastapi.responses import FileResponse, JSONResponse, Response
 
 from ecograph.model.sources import SOURCES
+from ecograph.settings import Settings
 from ecograph.sparql.writers import PREFIXES
 from ecograph.store.embedded import EmbeddedStore, StoreNotBuilt, current_generation
-from ecograph.store.open import GraphStore
-from ecograph.web.state import get_state
+from ecograph.store.open import open_store
+from ecograph.store.publishers.base import PublishedGraphs
 
 DUMPS = "dumps"
 MANIFEST = "manifest.json"
 ISSUED = "ISSUED"
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
-
-router = APIRouter(prefix="/dumps", tags=["Dumps"])
 
 
 @dataclass(frozen=True)
@@ -95,7 +94,7 @@ def _write(path: Path, items: list[Any], fmt: ox.RdfFormat) -> tuple[int, str]:
     return path.stat().st_size, digest.hexdigest()
 
 
-def write_dumps(store_root: Path | str, base: str, store: GraphStore | None = None) -> list[DumpInfo]:
+def write_dumps(store_root: Path | str, base: str, store: PublishedGraphs | None = None) -> list[DumpInfo]:
     """Write the dumps of the published graph into ``store_root``; returns what was written.
 
     ``store`` is what to read (default: the embedded store in ``store_root``; the remote build
@@ -172,56 +171,13 @@ def read_dumps(store_root: Path | str, generation: str | None = None) -> list[Du
     return [DumpInfo(**d) for d in data["dumps"]]
 
 
-def _missing() -> Response:
-    return Response(
-        "The dumps of this build are not written yet (the build writes them after publishing).\n",
-        status_code=503, media_type="text/plain; charset=utf-8", headers={"Retry-After": "60"})
-
-
-@router.get("/", summary="List of dumps with size and checksum (HTML, or JSON by Accept)",
-            response_class=Response)
-async def list_dumps(request: Request) -> Response:
-    state = get_state(request)
+def write_published_dumps(settings: Settings, generation: Path | None = None) -> list[DumpInfo]:
+    """The dumps of the staged ``generation`` of the embedded store, or (None) of what the
+    configured backend publishes now (``store.open.open_store``)."""
+    store = EmbeddedStore(settings.store, generation=generation) if generation is not None else open_store(settings)
     try:
-        infos = read_dumps(state.settings.store, state.store.current())
-    except StoreNotBuilt as exc:
-        return Response(f"{exc}\n", status_code=503, media_type="text/plain; charset=utf-8")
-    if infos is None:
-        return _missing()
-    from ecograph.sparql.formats import negotiate
-
-    if negotiate(request.headers.get("accept"), ("text/html", "application/json")) == "application/json":
-        return JSONResponse([asdict(i) for i in infos], headers={"Vary": "Accept"})
-    return state.templates.TemplateResponse(request, "dumps.html", {"dumps": infos},
-                                            headers={"Vary": "Accept"})
-
-
-@router.get("/{name}", summary="One dump file (gzip), SHA256SUMS or manifest.json",
-            response_class=Response)
-async def get_dump(name: Annotated[str, PathParam(pattern=r"^[A-Za-z0-9._-]+$")],
-                   request: Request) -> Response:
-    state = get_state(request)
-    try:
-        generation = state.store.current()
-        folder = dumps_dir(state.settings.store, generation)
-        infos = read_dumps(state.settings.store, generation)
-    except StoreNotBuilt as exc:
-        return Response(f"{exc}\n", status_code=503, media_type="text/plain; charset=utf-8")
-    if infos is None:
-        return _missing()
-    if name == "SHA256SUMS":
-        return FileResponse(folder / name, media_type="text/plain; charset=utf-8")
-    if name == MANIFEST:
-        return FileResponse(folder / name, media_type="application/json")
-    info = next((i for i in infos if i.name == name), None)
-    if info is None or name.startswith("."):
-        return Response(f"No dump named {name}.\n", status_code=404, media_type="text/plain; charset=utf-8")
-    return FileResponse(folder / name, media_type="application/gzip", filename=name,
-                        headers={"Digest": f"sha-256={_b64(info.sha256)}",
-                                 "X-Checksum-SHA256": info.sha256})
-
-
-def _b64(hexdigest: str) -> str:
-    import base64
-
-    return base64.b64encode(bytes.fromhex(hexdigest)).decode()
+        return write_dumps(settings.store, settings.base, store)
+    finally:
+        close = getattr(store, "close", None)  # a server's connection
+        if close is not None:
+            close()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from ecograph import __version__
 from ecograph.model.sources import SOURCES
-from ecograph.settings import get_settings
+from ecograph.settings import Settings, get_settings
 
 
 def _progress(message: str) -> None:
@@ -23,7 +24,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     results = fetch(settings.downloads, mirror=args.mirror, only=only, progress=_progress)
     if only and "wikidata" in only and args.mirror is None:
         # Wikidata is "downloaded" by a query to its SPARQL endpoint (only when asked by name)
-        from ecograph.ingest.wikidata import ENDPOINT, fetch_source
+        from ecograph.build.harvest_wikidata import ENDPOINT, fetch_source
 
         try:
             fetch_source(settings.downloads, settings.data, endpoint=args.endpoint or ENDPOINT, progress=_progress)
@@ -48,20 +49,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         from ecograph.build.fetch import fetch
 
         fetch(settings.downloads, mirror=args.mirror, progress=_progress)
-    try:
-        if settings.backend == "remote":  # a SPARQL server (publish_remote.py); dumps still local
-            from ecograph.build.publish_remote import build as remote_build
-
-            report = remote_build(settings, progress=_progress)
-            hook = _after_publish(settings)
-            if hook is not None:
-                hook(None)
-        else:
-            report = build(settings, progress=_progress, before_publish=_after_publish(settings))
+    try:  # into the configured backend (store.open.open_publisher), with the dumps
+        report = build(settings, progress=_progress, dumps=True)
     except BuildError as exc:
         _progress(f"build: {exc}")
         return 2
-    width = max(len(s.name) for s in report.sources)
+    width = max((len(s.name) for s in report.sources), default=0)
     for s in report.sources:
         line = f"  {s.name:<{width}}  {s.status:<14} {s.triples:>9,} triples  {s.rows_read:>7,} rows"
         print(line + (f"  — {s.error}" if s.error else ""))
@@ -69,30 +62,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _after_publish(settings):  # type: ignore[no-untyped-def]
-    """Write what is derived from a generation (dumps), if that module is present.
-
-    Embedded: called with the staged generation before it is published, so that a published
-    generation always has its dumps. Remote: called after the server's graphs were replaced."""
-    try:
-        from ecograph.build.dumps import write_dumps
-    except ImportError:
-        return None
+def _after_publish(settings: Settings) -> Callable[[Path | None], None]:
+    """The dumps step of ``ecograph build`` on its own, for graphs published some other way
+    (``publish_remote.push``, tests): ``hook(generation)`` writes the dumps of that staged
+    generation, or with None of what the configured backend publishes."""
 
     def hook(generation: Path | None) -> None:
+        from ecograph.build.dumps import write_published_dumps
+
         _progress("[dumps] writing dumps …")
-        if settings.backend == "remote":  # read back from the server, written to ECOGRAPH_STORE/dumps
-            from ecograph.store.remote import RemoteStore
-
-            remote = RemoteStore.from_settings(settings)
-            try:
-                write_dumps(settings.store, settings.base, remote)
-            finally:
-                remote.close()
-        else:
-            from ecograph.store.embedded import EmbeddedStore
-
-            write_dumps(settings.store, settings.base, EmbeddedStore(settings.store, generation=generation))
+        write_published_dumps(settings, generation)
 
     return hook
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ecograph.settings import Settings
 from ecograph.store.embedded import EmbeddedStore
 from ecograph.store.graphstore import GraphStore, StoreWatch
+from ecograph.store.publishers.base import Publisher
 
 BACKENDS = ("embedded", "remote")
 
@@ -31,4 +34,26 @@ def watch_store(settings: Settings) -> StoreWatch:
         from ecograph.store.remote.watch import RegistryWatch
 
         return RegistryWatch(settings)
+    raise ValueError(f"ECOGRAPH_BACKEND={settings.backend!r}: expected one of {', '.join(BACKENDS)}")
+
+
+def open_publisher(
+    settings: Settings,
+    *,
+    progress: Callable[[str], None] = print,
+    batch: int | None = None,
+    after_batch: Callable[[str, int], None] | None = None,
+) -> Publisher:
+    """Where ``ecograph build`` publishes, for the configured backend (use it in a with block).
+
+    ``batch`` and ``after_batch`` (upload batches) matter to the remote backend only; raises
+    ``PublishFailed`` when the server cannot be reached."""
+    if settings.backend == "embedded":
+        from ecograph.store.publishers.embedded import EmbeddedPublisher
+
+        return EmbeddedPublisher(settings.store, settings.graph("meta"))
+    if settings.backend == "remote":
+        from ecograph.store.publishers.remote import BATCH, RemotePublisher
+
+        return RemotePublisher.connect(settings, batch=batch or BATCH, after_batch=after_batch, progress=progress)
     raise ValueError(f"ECOGRAPH_BACKEND={settings.backend!r}: expected one of {', '.join(BACKENDS)}")

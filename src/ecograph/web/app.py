@@ -15,7 +15,6 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ecograph.build import dumps
 from ecograph.settings import Settings, get_settings
 from ecograph.store.open import watch_store
 from ecograph.web import errors
@@ -24,7 +23,7 @@ from ecograph.web.deps import StateDep
 from ecograph.web.endpoint import protocol as sparql
 from ecograph.web.endpoint.remote_queries import RemoteQueries
 from ecograph.web.endpoint.workers import QueryPool
-from ecograph.web.lod import catalog
+from ecograph.web.lod import catalog, dumps
 from ecograph.web.lod import resources as lod
 from ecograph.web.state import STATIC_DIR, TEMPLATES_DIR, ClientLimiter, WebState
 

@@ -34,15 +34,12 @@ two builds of the same data give the very same graph.
 
 from __future__ import annotations
 
-import hashlib
-
 import pyoxigraph as ox
 
-from ecograph.model.namespaces import ECO, RDF, RDFS, XSD, sparql_prefixes
-
-QB = "http://purl.org/linked-data/cube#"
-SDMX_DIMENSION = "http://purl.org/linked-data/sdmx/2009/dimension#"
-REF_AREA = SDMX_DIMENSION + "refArea"
+from ecograph.build.cube.common import REF_AREA, integer, iri, key, observation, structure
+from ecograph.build.cube.organisations import materialise_organisations
+from ecograph.build.cube.unknown import materialise_unknown
+from ecograph.model.namespaces import ECO, sparql_prefixes
 
 # a capability counts for its own sector and every broader one; the sector tree is small, so
 # the closure is computed over the scheme rather than taken from the inferred graph
@@ -65,66 +62,6 @@ MEGATREND_OF = (
     "?sector skos:inScheme <{base}/id/scheme/sectors> . ?capSector skos:broader* ?sector ."
     " ?concept eco:answeredBy ?sector"
 )
-
-
-def _iri(value: str) -> ox.NamedNode:
-    return ox.NamedNode(value)
-
-
-def key(node: ox.NamedNode, prefix: str) -> str:
-    """The key of ``<prefix><key>``; an IRI outside our pattern gets a stable hash instead."""
-    value = node.value
-    if value.startswith(prefix) and value[len(prefix) :].replace("_", "").replace("-", "").isalnum():
-        return value[len(prefix) :]
-    return "h" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
-
-
-Component = tuple[str, str, str, str]  # (part, role: dimension/measure/attribute, property, code list or "")
-
-
-def structure(base: str, name: str, labels: tuple[str, str], components: list[Component]) -> list[ox.Triple]:
-    """A dataset ``<base>/id/dataset/<name>``, its data structure definition and its components."""
-    a = _iri(RDF.type)
-    dataset = _iri(f"{base}/id/dataset/{name}")
-    dsd = _iri(f"{base}/id/structure/{name}")
-    out = [
-        ox.Triple(dataset, a, _iri(QB + "DataSet")),
-        ox.Triple(dataset, _iri(RDFS.label), ox.Literal(labels[0], language="en")),
-        ox.Triple(dataset, _iri(RDFS.label), ox.Literal(labels[1], language="nl")),
-        ox.Triple(dataset, _iri(QB + "structure"), dsd),
-        ox.Triple(dsd, a, _iri(QB + "DataStructureDefinition")),
-    ]
-    for order, (part, role, prop, code_list) in enumerate(components, start=1):
-        spec = _iri(f"{base}/id/component/{name}.{part}")
-        out += [
-            ox.Triple(dsd, _iri(QB + "component"), spec),
-            ox.Triple(spec, a, _iri(QB + "ComponentSpecification")),
-            ox.Triple(spec, _iri(QB + role), _iri(prop)),
-            ox.Triple(spec, _iri(QB + "order"), ox.Literal(str(order), datatype=_iri(XSD.integer))),
-            ox.Triple(_iri(prop), a, _iri(QB + role.capitalize() + "Property")),
-        ]
-        if code_list:
-            out.append(ox.Triple(_iri(prop), _iri(QB + "codeList"), _iri(code_list)))
-        if role == "attribute":
-            out.append(ox.Triple(spec, _iri(QB + "componentRequired"), ox.Literal("false", datatype=_iri(XSD.boolean))))
-    return out
-
-
-def observation(
-    base: str, name: str, kind: str, keys: list[str], values: list[tuple[str, ox.NamedNode | ox.Literal]]
-) -> list[ox.Triple]:
-    """The triples of observation ``<base>/id/observation/<kind>/<keys joined by dots>`` of a dataset."""
-    obs = _iri(f"{base}/id/observation/{kind}/{'.'.join(keys)}")
-    out = [
-        ox.Triple(obs, _iri(RDF.type), _iri(QB + "Observation")),
-        ox.Triple(obs, _iri(QB + "dataSet"), _iri(f"{base}/id/dataset/{name}")),
-    ]
-    out += [ox.Triple(obs, _iri(prop), value) for prop, value in values]
-    return out
-
-
-def integer(value: int | str) -> ox.Literal:
-    return ox.Literal(str(value), datatype=_iri(XSD.integer))
 
 
 def _coverage_structure(
@@ -163,7 +100,7 @@ def _observations(
         values: list[tuple[str, ox.NamedNode | ox.Literal]] = [
             (concept_dim, concept), (ECO.refStage, stage), (REF_AREA, place), (ECO.organisationCount, integer(n.value))]
         if int(n.value) == 1:  # the one organisation of the cell (an attribute, see the module docstring)
-            values.append((ECO.soleOrganisation, _iri(row["only"].value)))
+            values.append((ECO.soleOrganisation, iri(row["only"].value)))
         out += observation(base, name, kind, keys, values)
     return out
 
@@ -192,10 +129,6 @@ def materialise(store: ox.Store, base: str, graphs: list[ox.NamedNode]) -> list[
             store, base, graphs, "megatrend-coverage", "megatrend-stage", ECO.refMegatrend, MEGATREND_OF, "megatrend"
         )
     )
-    # imported here: cube_organisations builds on this module's helpers
-    from ecograph.build.cube.organisations import materialise_organisations
-    from ecograph.build.cube.unknown import materialise_unknown
-
     found.update(materialise_organisations(store, base, graphs))
     found.update(materialise_unknown(store, base, graphs))
     return sorted(found, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))

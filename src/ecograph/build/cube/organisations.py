@@ -36,7 +36,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from ecograph.build.cube.materialise import REF_AREA, Component, integer, key, observation, structure
+from ecograph.build.cube.common import REF_AREA, Component, integer, key, observation, structure
 from ecograph.model.namespaces import ECO, XSD, sparql_prefixes
 
 HELIXES = {"company": ECO.Company, "knowledge": ECO.KnowledgeInstitution, "government": ECO.GovernmentBody}

@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 
 import pyoxigraph as ox
 
-from ecograph.build.cube.materialise import REF_AREA, Component, integer, key, observation, structure
+from ecograph.build.cube.common import REF_AREA, Component, integer, key, observation, structure
 from ecograph.model.gaps import OrgSectors, closure, stage_unknown_in, unclassified, unplaced_in
 from ecograph.model.namespaces import ECO, sparql_prefixes
 

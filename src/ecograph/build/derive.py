@@ -1,0 +1,62 @@
+"""The graphs a build derives in its stage: the ontology graph, the inference, the coverage cube, the metadata."""
+
+from __future__ import annotations
+
+import time
+
+import pyoxigraph as ox
+
+from ecograph.build.cube.materialise import materialise
+from ecograph.build.reasoning import infer
+from ecograph.build.report import Progress
+from ecograph.model import resources
+from ecograph.settings import Settings
+
+ONTOLOGY_DIR = resources.ontology_dir()
+DERIVED = ("inferred", "cube", "meta")
+
+
+def load_ontology(store: ox.Store, settings: Settings, progress: Progress) -> str:
+    """The ontology and the concept schemes, in one graph.
+
+    The ontology has blank nodes (OWL class expressions and lists); they are given canonical
+    labels (RDFC-1.0) so that rebuilding from the same files gives the very same quads.
+    """
+    graph = settings.graph("ontology")
+    target = ox.NamedNode(graph)
+    dataset = ox.Dataset()
+    files = [(ONTOLOGY_DIR / "ecograph.ttl", None)]
+    files += [(path, f"{settings.base}/id/") for path in sorted((ONTOLOGY_DIR / "schemes").glob("*.ttl"))]
+    for path, base in files:
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base):
+            dataset.add(ox.Quad(quad.subject, quad.predicate, quad.object, target))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    store.extend(dataset)
+    progress(f"[ontology] {len(dataset):,} triples")
+    return graph
+
+
+def derive(store: ox.Store, settings: Settings, published: list[str], records: list[str], progress: Progress) -> None:
+    """(Re)write the inferred graph, the cube and the metadata graph of the stage.
+
+    ``published`` are the graphs readers will see (ontology and sources), ``records`` their
+    provenance records (N-Triples). Run again when what readers see changed after all.
+    """
+    for name in DERIVED:
+        store.remove_graph(ox.NamedNode(settings.graph(name)))
+    progress("[inferred] materialising inference …")
+    t0 = time.perf_counter()
+    inferred = infer(store, [ox.NamedNode(g) for g in published])
+    _load(store, settings.graph("inferred"), inferred)
+    progress(f"[inferred] {len(inferred):,} triples ({time.perf_counter() - t0:.1f} s)")
+    progress("[cube] materialising the coverage counts …")
+    t0 = time.perf_counter()
+    cube = materialise(store, settings.base, [ox.NamedNode(g) for g in (*published, settings.graph("inferred"))])
+    _load(store, settings.graph("cube"), cube)
+    progress(f"[cube] {len(cube):,} triples ({time.perf_counter() - t0:.1f} s)")
+    store.bulk_load("".join(records), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(settings.graph("meta")))
+
+
+def _load(store: ox.Store, graph: str, triples: list[ox.Triple]) -> None:
+    store.bulk_load(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES,
+                    to_graph=ox.NamedNode(graph))
