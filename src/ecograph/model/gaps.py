@@ -62,13 +62,20 @@ class OrgSectors:
     abroad: bool = False  # located outside Belgium (a country, no municipality): placed, in no region of ours
 
 
+def broader_or_self(sector: str, ups: Mapping[str, frozenset[str]]) -> frozenset[str]:
+    """The sectors a capability in ``sector`` counts for: the sector and every broader one, at any depth
+    (``ups`` from :func:`closure`). The one place of the rule; the cube, the dashboard and the
+    viewer's snapshot all count with it."""
+    return ups.get(sector, frozenset((sector,)))
+
+
 def concepts_of(sectors: Iterable[str], ups: Mapping[str, frozenset[str]],
                 answered: Mapping[str, frozenset[str]]) -> frozenset[str]:
     """The concepts that sectors count for: each sector and every broader one, and each megatrend
     answered by one of those (``answered``: megatrend → the sectors that answer it)."""
     reached: set[str] = set()
     for sector in sectors:
-        reached |= ups.get(sector, frozenset((sector,)))
+        reached |= broader_or_self(sector, ups)
     return frozenset(reached | {m for m, answering in answered.items() if answering & reached})
 
 

@@ -19,10 +19,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-import pyoxigraph as ox
-
 from ecograph.model.namespaces import ECO, ORG
-from ecograph.store.embedded import run_query
+from ecograph.questions.organisations import OTHER, load_organisations, local
+from ecograph.questions.source import select
 
 #: Relation predicates drawn as edges, with their curated key; inverses are not drawn twice.
 RELATIONS: dict[str, str] = {
@@ -36,25 +35,10 @@ RELATIONS: dict[str, str] = {
     ECO.locatedInPark: "located_in_park",
 }
 SYMMETRIC = {"partner_of", "collaborates_with"}
-#: Organisation kinds (local names of eco: classes), most specific first.
-KINDS = (
-    "StartUp", "University", "UniversityCollege", "ResearchCentre", "Hospital", "Company",
-    "GovernmentBody", "BusinessAssociation", "IncubatorOrSciencePark", "InvestorOrFund",
-    "NetworkOrPlatform", "OtherOrganisation",
-)
 CLUSTERS = ("health", "high_tech", "creativity", "other")
 STAGES = ("research", "prototyping", "production", "market")
 DEFAULT_CAP = 2000
 
-_NODES = f"""
-SELECT ?org ?name ?type ?sector ?stage WHERE {{
-  ?org a <{ORG.FormalOrganization}> .
-  OPTIONAL {{ ?org <http://www.w3.org/2000/01/rdf-schema#label> ?name }}
-  OPTIONAL {{ ?org a ?type FILTER(STRSTARTS(STR(?type), "{ECO.base}")) }}
-  OPTIONAL {{ ?org <{ECO.activeIn}> ?sector }}
-  OPTIONAL {{ ?cap <{ECO.organisation}> ?org ; <{ECO.stage}> ?stage }}
-}}
-"""
 _EDGES = """
 SELECT DISTINCT ?a ?p ?b WHERE {{
   VALUES ?p {{ {} }}
@@ -74,7 +58,7 @@ SELECT ?sector ?cluster WHERE {{
 class Node:
     key: str
     label: str
-    kind: str = "OtherOrganisation"
+    kind: str = OTHER
     clusters: set[str] = field(default_factory=set)
     stages: set[str] = field(default_factory=set)
     degree: int = 0
@@ -105,35 +89,20 @@ class Graph:
         return adj
 
 
-def _local(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-
-
-def load_graph(store: ox.Store) -> Graph:
+def load_graph(store: Any) -> Graph:
     """Every organisation and the relations between organisations, from the store."""
     cluster_of: dict[str, str] = {}
-    for row in run_query(store, _CLUSTER_OF):
-        cluster_of[row["sector"].value] = _local(row["cluster"].value)
+    for row in select(store, _CLUSTER_OF):
+        cluster_of[row["sector"].value] = local(row["cluster"].value)
     nodes: dict[str, Node] = {}
-    kinds: dict[str, set[str]] = defaultdict(set)
-    for row in run_query(store, _NODES):
-        iri = row["org"].value
-        key = _local(iri)
-        node = nodes.get(key)
-        if node is None:
-            name = row["name"]
-            node = nodes[key] = Node(key=key, label=name.value if name is not None else key)
-        if row["type"] is not None:
-            kinds[key].add(_local(row["type"].value))
-        if row["sector"] is not None and row["sector"].value in cluster_of:
-            node.clusters.add(cluster_of[row["sector"].value])
-        if row["stage"] is not None:
-            node.stages.add(_local(row["stage"].value))
-    for key, types in kinds.items():
-        nodes[key].kind = next((k for k in KINDS if k in types), "OtherOrganisation")
+    for org in load_organisations(store).values():
+        key = org.key
+        nodes[key] = Node(key=key, label=org.name or key, kind=org.kind,
+                          clusters={cluster_of[s] for s in org.active if s in cluster_of},
+                          stages={local(s) for s in org.stages})
     edges: set[Edge] = set()
-    for row in run_query(store, _EDGES):
-        a, b = _local(row["a"].value), _local(row["b"].value)
+    for row in select(store, _EDGES):
+        a, b = local(row["a"].value), local(row["b"].value)
         if a == b or a not in nodes or b not in nodes:
             continue
         relation = RELATIONS[row["p"].value]
@@ -281,7 +250,7 @@ def neighbourhood(full: Graph, key: str, positions: dict[str, tuple[float, float
     return to_json(sub, pos, total=len(full.nodes))
 
 
-def network(store: ox.Store, limit: int = DEFAULT_CAP) -> tuple[Graph, Graph, dict[str, tuple[float, float]]]:
+def network(store: Any, limit: int = DEFAULT_CAP) -> tuple[Graph, Graph, dict[str, tuple[float, float]]]:
     """(full graph, drawn graph, positions of the drawn graph): what a generation needs once."""
     full = load_graph(store)
     shown, _ = cap_graph(full, limit)

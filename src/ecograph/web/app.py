@@ -7,17 +7,15 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import jinja2
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ecograph.settings import Settings, get_settings
 from ecograph.store.open import watch_store
-from ecograph.web import errors
+from ecograph.web import errors, templating
 from ecograph.web import viewer as pages
 from ecograph.web.deps import StateDep
 from ecograph.web.endpoint import protocol as sparql
@@ -25,7 +23,7 @@ from ecograph.web.endpoint.remote_queries import RemoteQueries
 from ecograph.web.endpoint.workers import QueryPool
 from ecograph.web.lod import catalog, dumps
 from ecograph.web.lod import resources as lod
-from ecograph.web.state import STATIC_DIR, TEMPLATES_DIR, ClientLimiter, WebState
+from ecograph.web.state import STATIC_DIR, ClientLimiter, WebState
 
 log = logging.getLogger(__name__)
 
@@ -84,14 +82,6 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
-def _templates() -> Jinja2Templates:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True,
-        trim_blocks=True, lstrip_blocks=True,
-    )
-    return Jinja2Templates(env=env)
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the web application; ``settings`` default to the environment's."""
     settings = settings or get_settings()
@@ -100,7 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         store=store,
         pool=None,
-        templates=_templates(),
+        templates=templating.templates,
         limiter=ClientLimiter(settings.per_client),
     )
 
@@ -149,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(dumps.router)
     app.include_router(catalog.router)
     app.include_router(pages.router)  # the viewer: home, dashboard, network, questions, editor, entity pages
+    lod.HTML_PAGES.update(pages.ENTITY_PAGES)  # /doc/org/… and /doc/municipality/… in HTML are viewer pages
     app.add_api_route("/docs", api_docs, methods=["GET"], response_class=HTMLResponse,
                       summary="This API's documentation (HTML view of /openapi.json)",
                       tags=["Pages"])

@@ -25,16 +25,8 @@ import pyoxigraph as ox
 from ecograph.build.cube.common import REF_AREA, Component, integer, key, observation, structure
 from ecograph.model.gaps import OrgSectors, closure, stage_unknown_in, unclassified, unplaced_in
 from ecograph.model.namespaces import ECO, sparql_prefixes
+from ecograph.questions.organisations import ANY, load_organisations
 
-# organisations: instances of org:Organization (or a sub-class), and anything placed or in a sector
-_ORGS = """SELECT DISTINCT ?org WHERE {
-  { ?class rdfs:subClassOf* org:Organization . ?org a ?class } UNION { ?org eco:locatedIn ?m }
-  UNION { ?org eco:activeIn ?s } UNION { ?c eco:organisation ?org } }"""
-_PLACES = "SELECT ?org ?m WHERE { ?org eco:locatedIn ?m }"
-_ACTIVE = "SELECT DISTINCT ?org ?s WHERE { ?org eco:activeIn ?s }"
-_ABROAD = 'SELECT DISTINCT ?org WHERE { ?org schema:addressCountry ?c FILTER(UCASE(STR(?c)) != "BE") }'
-_CAPS = """SELECT DISTINCT ?org ?s WHERE {
-  { SELECT ?cap ?org WHERE { ?cap eco:organisation ?org } } { SELECT ?cap ?s WHERE { ?cap eco:sector ?s } } }"""
 _SECTORS = "SELECT ?s ?b WHERE {{ ?s skos:inScheme <{base}/id/scheme/sectors> OPTIONAL {{ ?s skos:broader ?b }} }}"
 _ANSWERS = "SELECT ?m ?s WHERE { ?m eco:answeredBy ?s }"
 
@@ -49,18 +41,10 @@ def _rows(store: ox.Store, graphs: list[ox.NamedNode], query: str) -> list[tuple
 
 
 def load_org_sectors(store: ox.Store, graphs: list[ox.NamedNode]) -> list[OrgSectors]:
-    """Every organisation with its place, the sectors it is in and those where a stage is known."""
-    place = {org: m for org, m in _rows(store, graphs, _PLACES) if m}
-    active: dict[str, set[str]] = defaultdict(set)
-    known: dict[str, set[str]] = defaultdict(set)
-    for org, sector in _rows(store, graphs, _ACTIVE):
-        active[org].add(sector)
-    for org, sector in _rows(store, graphs, _CAPS):
-        known[org].add(sector)
-        active[org].add(sector)
-    abroad = {org for (org,) in _rows(store, graphs, _ABROAD)}
-    return [OrgSectors(org, place.get(org), frozenset(active[org]), frozenset(known[org]), org in abroad)
-            for (org,) in sorted(set(_rows(store, graphs, _ORGS)))]
+    """Every organisation (as the cube counts them) with its place, the sectors it is in and those where a stage
+    is known (``ecograph.questions.organisations``)."""
+    orgs = load_organisations(store, members=ANY, graphs=[g.value for g in graphs])
+    return [org.sectors() for org in orgs.values()]
 
 
 def _components(concept_dim: str, scheme: str, base: str, area: bool) -> list[Component]:

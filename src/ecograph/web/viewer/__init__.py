@@ -2,26 +2,22 @@
 
 ``router`` is included by ``ecograph.web.app.create_app`` before the app's own routes, so the
 home page ``/`` here replaces the plain one. Organisation and municipality pages are the HTML of
-``/doc/org/…`` and ``/doc/municipality/…``; ``lod.py`` hands them to ``entity.entity_page``.
+``/doc/org/…`` and ``/doc/municipality/…``: ``create_app`` hands ``ENTITY_PAGES`` to the Linked
+Data routes (``ecograph.web.lod.resources.HTML_PAGES``), which keep the other formats.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ecograph.web.lod import resources as lod
 from ecograph.web.viewer import assets, dashboard, editor, entity, home, network, questions
 
 router = APIRouter()
 for _module in (assets, home, dashboard, network, questions, editor):
     router.include_router(_module.router)
 
-# the richer HTML of /doc/org/… and /doc/municipality/… (lod.py keeps the other formats)
-_pages = getattr(lod, "HTML_PAGES", None)
-if isinstance(_pages, dict):
-    for _kind in entity.HANDLED:
-        _pages.setdefault(_kind, entity.entity_page)
-
+#: The richer HTML of ``/doc/<kind>/…`` for these kinds of entity (the Linked Data routes keep the other formats).
+ENTITY_PAGES = {kind: entity.entity_page for kind in entity.HANDLED}
 
 
 def warm(state: object) -> None:
@@ -43,4 +39,4 @@ def warm(state: object) -> None:
         pass
 
 
-__all__ = ["router", "warm"]
+__all__ = ["ENTITY_PAGES", "router", "warm"]

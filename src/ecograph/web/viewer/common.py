@@ -1,21 +1,21 @@
-"""Shared plumbing of the viewer pages: templates, language, the per-generation snapshot, errors."""
+"""Shared plumbing of the viewer pages: rendering (``ecograph.web.templating``), language, the per-generation
+snapshot, errors."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from ecograph.store.embedded import StoreNotBuilt
 from ecograph.web.state import WebState, get_state
-from ecograph.web.viewer.data import Snapshot, load_snapshot, local
+from ecograph.web.templating import environment
+from ecograph.web.viewer.data import Snapshot, load_snapshot
 from ecograph.web.viewer.i18n import (
     LANGUAGES,
     choose_language,
@@ -25,39 +25,7 @@ from ecograph.web.viewer.i18n import (
     translate,
 )
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 LANG_COOKIE = "ecograph_lang"
-
-_env = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
-    autoescape=True,  # every value from the data is escaped; there is no |safe in our templates
-    trim_blocks=True,
-    lstrip_blocks=True,
-    undefined=jinja2.StrictUndefined,
-)
-
-
-def _heat(count: int, maximum: int) -> str:
-    """CSS class of a heatmap cell: gap, single, or one of five shades."""
-    if count <= 0:
-        return "gap"
-    if count == 1:
-        return "single"
-    if maximum <= 2:
-        return "h1"
-    share = (count - 1) / (maximum - 1)
-    return f"h{min(5, 1 + int(share * 5))}"
-
-
-def ext_url(value: object) -> str:
-    """A link target from the data, only when it is an http(s) URL (no ``javascript:`` links)."""
-    text = str(value or "")
-    return text if text.lower().startswith(("http://", "https://")) else ""
-
-
-_env.filters["heat"] = _heat
-_env.filters["ext_url"] = ext_url
-_env.filters["local"] = local
 
 
 def language(request: Request) -> str:
@@ -115,7 +83,7 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
         "settings": state.settings,
         **context,
     }
-    html = _env.get_template(template).render(ctx)
+    html = environment.get_template(template).render(ctx)
     response = HTMLResponse(html, status_code=status, headers={"Vary": "Accept, Accept-Language, Cookie"})
     chosen = normalise_language(request.query_params.get("lang"))
     if chosen:

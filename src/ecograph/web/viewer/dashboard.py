@@ -17,9 +17,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from ecograph.model.gaps import GAP, NOT_APPLICABLE, SINGLE, UNKNOWN, cell_status, unclassified
+from ecograph.model.gaps import GAP, NOT_APPLICABLE, SINGLE, UNKNOWN, broader_or_self, cell_status, unclassified
 from ecograph.questions.catalogue import QueryError, get_query, plain, run_saved
-from ecograph.questions.network import KINDS
+from ecograph.questions.organisations import KINDS
 from ecograph.store.embedded import StoreNotBuilt
 from ecograph.web.viewer.common import not_built, page_url, render, snapshot
 from ecograph.web.viewer.data import Cap, Org, Snapshot, local
@@ -98,8 +98,7 @@ def sector_cells(snap: Snapshot, facts: list[tuple[Cap, Org]]) -> dict[tuple[str
     """(sector IRI, stage IRI) → organisations behind the cell with their capabilities."""
     cells: dict[tuple[str, str], dict[str, CellOrg]] = defaultdict(dict)
     for cap, org in facts:
-        rows = {cap.sector, snap.cluster_of.get(cap.sector, cap.sector)}
-        for row in rows:
+        for row in broader_or_self(cap.sector, snap.ups):
             cells[(row, cap.stage)].setdefault(org.iri, CellOrg(org)).caps.append(cap)
     return cells
 
@@ -120,7 +119,7 @@ def saved_counts(state: Any, name: str, row_var: str, region_key: str) -> dict[t
     def build(store: Any) -> dict[tuple[str, str], Counts] | None:
         try:
             query = get_query(name)
-            result = run_saved(store.oxigraph, query, {"region": region_key}, base=state.settings.base)
+            result = run_saved(store, query, {"region": region_key}, base=state.settings.base)
         except QueryError:
             return None
         counts = {}

@@ -12,21 +12,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-import pyoxigraph as ox
-
-from ecograph.model.gaps import OrgSectors, closure, concepts_in, stage_unknown_in, unplaced_in
-from ecograph.model.namespaces import DCTERMS, ECO, ORG, SCHEMA, SKOS, WGS
-from ecograph.questions.network import KINDS
-from ecograph.store.embedded import run_query
-from ecograph.store.open import GraphStore
+from ecograph.model.gaps import OrgSectors, broader_or_self, closure, concepts_in, stage_unknown_in, unplaced_in
+from ecograph.model.namespaces import DCTERMS, ECO, SKOS
+from ecograph.questions.organisations import load_organisations, local
+from ecograph.questions.source import select
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-
-
-def local(iri: str) -> str:
-    """The key of an entity IRI (its last path segment)."""
-    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 @dataclass
@@ -103,25 +96,25 @@ class Snapshot:
         return [o for o in self.orgs.values() if o.municipality in municipalities]
 
     def sector_matches(self, cap_sector: str, sector: str) -> bool:
-        """True when ``cap_sector`` is ``sector`` or narrower (``skos:broader*``)."""
-        return cap_sector == sector or self.cluster_of.get(cap_sector) == sector
+        """True when ``cap_sector`` is ``sector`` or narrower (``skos:broader*``, at any depth)."""
+        return sector in broader_or_self(cap_sector, self.ups)
 
 
-def _labels(store: ox.Store, sparql: str) -> dict[str, dict[str, str]]:
+def _labels(store: Any, sparql: str) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in run_query(store, sparql):
+    for row in select(store, sparql):
         lit = row["l"]
         out[row["s"].value].setdefault(lit.language or "", lit.value)
     return out
 
 
-def load_snapshot(store: GraphStore | ox.Store, base: str) -> Snapshot:
-    ox_store = store if isinstance(store, ox.Store) else store.oxigraph
+def load_snapshot(store: Any, base: str) -> Snapshot:
+    """The snapshot of ``store`` (a GraphStore or a pyoxigraph Store: see ``ecograph.questions.source``)."""
     sector_scheme = f"{base}/id/scheme/sectors"
-    sector_labels = _labels(ox_store, f"""
+    sector_labels = _labels(store, f"""
         SELECT ?s ?l WHERE {{ ?s <{SKOS.inScheme}> <{sector_scheme}> ; <{SKOS.prefLabel}> ?l }}""")
     parent: dict[str, str] = {}
-    for row in run_query(ox_store, f"""
+    for row in select(store, f"""
         SELECT ?s ?b WHERE {{ ?s <{SKOS.inScheme}> <{sector_scheme}> ; <{SKOS.broader}> ?b }}"""):
         parent[row["s"].value] = row["b"].value
     cluster_order = {f"{base}/id/sector/{k}": i for i, k in enumerate(("health", "high_tech", "creativity", "other"))}
@@ -140,49 +133,25 @@ def load_snapshot(store: GraphStore | ox.Store, base: str) -> Snapshot:
         subs.sort(key=lambda c: c.label("en"))
     sectors = {c.iri: c for c in clusters} | {c.iri: c for subs in subsectors.values() for c in subs}
 
-    stage_labels = _labels(ox_store, f"SELECT ?s ?l WHERE {{ ?s <{ECO.stageOrder}> ?o ; <{SKOS.prefLabel}> ?l }}")
+    stage_labels = _labels(store, f"SELECT ?s ?l WHERE {{ ?s <{ECO.stageOrder}> ?o ; <{SKOS.prefLabel}> ?l }}")
     orders = {row["s"].value: int(row["o"].value)
-              for row in run_query(ox_store, f"SELECT ?s ?o WHERE {{ ?s <{ECO.stageOrder}> ?o }}")}
+              for row in select(store, f"SELECT ?s ?o WHERE {{ ?s <{ECO.stageOrder}> ?o }}")}
     stages = sorted((Concept(iri, stage_labels.get(iri, {}), orders[iri]) for iri in orders),
                     key=lambda c: c.order)
 
-    mt_labels = _labels(ox_store, f"SELECT ?s ?l WHERE {{ ?s a <{ECO.Megatrend}> ; <{SKOS.prefLabel}> ?l }}")
-    notations = {row["s"].value: row["n"].value for row in run_query(
-        ox_store, f"SELECT ?s ?n WHERE {{ ?s a <{ECO.Megatrend}> ; <{SKOS.notation}> ?n }}")}
+    mt_labels = _labels(store, f"SELECT ?s ?l WHERE {{ ?s a <{ECO.Megatrend}> ; <{SKOS.prefLabel}> ?l }}")
+    notations = {row["s"].value: row["n"].value for row in select(
+        store, f"SELECT ?s ?n WHERE {{ ?s a <{ECO.Megatrend}> ; <{SKOS.notation}> ?n }}")}
     megatrends = sorted((Concept(iri, labels, notation=notations.get(iri, "")) for iri, labels in mt_labels.items()),
                         key=lambda c: (c.notation, c.iri))
     answered_by: dict[str, set[str]] = defaultdict(set)
-    for row in run_query(ox_store, f"SELECT ?m ?s WHERE {{ ?m <{ECO.answeredBy}> ?s }}"):
+    for row in select(store, f"SELECT ?m ?s WHERE {{ ?m <{ECO.answeredBy}> ?s }}"):
         answered_by[row["m"].value].add(row["s"].value)
 
-    orgs: dict[str, Org] = {}
-    for row in run_query(ox_store, f"""
-        SELECT ?o ?name ?m ?lat ?long WHERE {{
-          ?o a <{ORG.FormalOrganization}> .
-          OPTIONAL {{ ?o <{RDFS_LABEL}> ?name }}
-          OPTIONAL {{ ?o <{SCHEMA.name}> ?name }}
-          OPTIONAL {{ ?o <{ECO.locatedIn}> ?m }}
-          OPTIONAL {{ ?o <{WGS.lat}> ?lat ; <{WGS.long}> ?long }}
-        }}"""):
-        iri = row["o"].value
-        if iri in orgs:
-            continue
-        lat, lon = row["lat"], row["long"]
-        orgs[iri] = Org(
-            iri=iri, name=row["name"].value if row["name"] is not None else local(iri),
-            municipality=row["m"].value if row["m"] is not None else None,
-            lat=float(lat.value) if lat is not None else None,
-            long=float(lon.value) if lon is not None else None,
-        )
-    types: dict[str, set[str]] = defaultdict(set)
-    for row in run_query(ox_store, f"""
-        SELECT ?o ?t WHERE {{ ?o a <{ORG.FormalOrganization}> ; a ?t FILTER(STRSTARTS(STR(?t), "{ECO.base}")) }}"""):
-        types[row["o"].value].add(local(row["t"].value))
-    for iri, found in types.items():
-        orgs[iri].kind = next((k for k in KINDS if k in found), "OtherOrganisation")
-
+    loaded = load_organisations(store)
+    orgs = {iri: Org(iri, o.name or local(iri), o.kind, o.municipality, o.lat, o.long) for iri, o in loaded.items()}
     cap_rows: dict[str, dict[str, object]] = {}
-    for row in run_query(ox_store, f"""
+    for row in select(store, f"""
         SELECT ?c ?o ?s ?st ?src ?rule WHERE {{
           ?c a <{ECO.Capability}> ; <{ECO.organisation}> ?o ; <{ECO.sector}> ?s ; <{ECO.stage}> ?st .
           OPTIONAL {{ ?c <{DCTERMS.source}> ?src }}
@@ -197,41 +166,31 @@ def load_snapshot(store: GraphStore | ox.Store, base: str) -> Snapshot:
                 tuple(sorted(e["sources"])), e["rule"])  # type: ignore[arg-type, call-overload]
             for iri, e in sorted(cap_rows.items())]
 
-    region_labels = _labels(ox_store, f"SELECT ?s ?l WHERE {{ ?s a <{ECO.Region}> ; <{RDFS_LABEL}> ?l }}")
+    region_labels = _labels(store, f"SELECT ?s ?l WHERE {{ ?s a <{ECO.Region}> ; <{RDFS_LABEL}> ?l }}")
     regions = {iri: Concept(iri, labels) for iri, labels in region_labels.items()}
     members: dict[str, set[str]] = defaultdict(set)
-    for row in run_query(ox_store, f"SELECT ?r ?m WHERE {{ ?r a <{ECO.Region}> ; <{ECO.hasMunicipality}> ?m }}"):
+    for row in select(store, f"SELECT ?r ?m WHERE {{ ?r a <{ECO.Region}> ; <{ECO.hasMunicipality}> ?m }}"):
         members[row["r"].value].add(row["m"].value)
         regions.setdefault(row["r"].value, Concept(row["r"].value))
 
-    place_labels = _labels(ox_store, f"""
+    place_labels = _labels(store, f"""
         SELECT ?s ?l WHERE {{
           VALUES ?t {{ <{ECO.Municipality}> <{ECO.Arrondissement}> <{ECO.Province}> }}
           ?s a ?t ; <{SKOS.prefLabel}> ?l }}""")
     places = {iri: Concept(iri, labels) for iri, labels in place_labels.items()}
-    for row in run_query(ox_store, f"""
+    for row in select(store, f"""
         SELECT ?s ?n WHERE {{ ?s a <{ECO.Municipality}> ; <{SKOS.notation}> ?n }}"""):
         if row["s"].value in places:
             places[row["s"].value].notation = row["n"].value
     broader: dict[str, str] = {}
-    for row in run_query(ox_store, f"""
+    for row in select(store, f"""
         SELECT ?s ?b WHERE {{
           VALUES ?t {{ <{ECO.Municipality}> <{ECO.Arrondissement}> }}
           ?s a ?t ; <{SKOS.broader}> ?b }}"""):
         broader[row["s"].value] = row["b"].value
-    active: dict[str, set[str]] = defaultdict(set)
-    for row in run_query(ox_store, f"SELECT ?o ?s WHERE {{ ?o <{ECO.activeIn}> ?s }}"):
-        active[row["o"].value].add(row["s"].value)
-    known: dict[str, set[str]] = defaultdict(set)
-    for cap in caps:
-        known[cap.org].add(cap.sector)
-    abroad = {row["o"].value for row in run_query(ox_store, f"""
-        SELECT ?o WHERE {{ ?o <{SCHEMA.addressCountry}> ?c FILTER(UCASE(STR(?c)) != "BE") }}""")}
-    org_sectors = {iri: OrgSectors(iri, org.municipality, frozenset(active[iri] | known[iri]), frozenset(known[iri]),
-                                   iri in abroad)
-                   for iri, org in orgs.items()}
-    not_applicable = {(row["s"].value, row["t"].value) for row in run_query(
-        ox_store, f"SELECT ?s ?t WHERE {{ ?s <{ECO.stageNotApplicable}> ?t }}")}
+    org_sectors = {iri: o.sectors() for iri, o in loaded.items()}
+    not_applicable = {(row["s"].value, row["t"].value) for row in select(
+        store, f"SELECT ?s ?t WHERE {{ ?s <{ECO.stageNotApplicable}> ?t }}")}
     ups = closure(parent, set(sectors) | {s for o in org_sectors.values() for s in o.active})
     answered = {m: frozenset(s) for m, s in answered_by.items()}
     return Snapshot(base, clusters, subsectors, cluster_of, sectors, stages, megatrends,

@@ -77,7 +77,7 @@ def _tiles(request: Request) -> str:
 
 def organisation_context(request: Request, snap: Snapshot, org: Org) -> dict[str, Any]:
     lang = language(request)
-    store = request.app.state.ecograph.store.get().oxigraph
+    store = request.app.state.ecograph.store.get()
     node = ox.NamedNode(org.iri)
     facts: dict[str, list[tuple[str, set[str]]]] = defaultdict(list)  # predicate → [(value, graphs)]
     index: dict[tuple[str, str], set[str]] = {}

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from ecograph.model.namespaces import DCTERMS, ECO, PROV
 from ecograph.model.sources import SOURCES
-from ecograph.questions.network import KINDS
-from ecograph.store.embedded import StoreNotBuilt, run_query
+from ecograph.questions.organisations import KINDS
+from ecograph.questions.source import select
+from ecograph.store.embedded import StoreNotBuilt
 from ecograph.web.viewer.common import memo, not_built, render, snapshot
 from ecograph.web.viewer.data import local
 
@@ -24,6 +24,7 @@ SELECT ?g (COUNT(DISTINCT ?o) AS ?n) WHERE {{
 }} GROUP BY ?g
 """.format(" ".join(f"<{ECO[k]}>" for k in KINDS))
 
+_RELATIONS = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p <{ECO.RelationStatement}> }} }}"
 _META = f"""
 SELECT ?g ?p ?o WHERE {{
   GRAPH ?meta {{ ?g ?p ?o }}
@@ -35,10 +36,9 @@ SELECT ?g ?p ?o WHERE {{
 
 def source_table(store: Any, base: str) -> list[dict[str, Any]]:
     """One row per published source graph with its provenance record."""
-    ox_store = store.oxigraph
-    orgs = {row["g"].value: int(row["n"].value) for row in run_query(ox_store, _ORGS_PER_GRAPH)}
+    orgs = {row["g"].value: int(row["n"].value) for row in select(store, _ORGS_PER_GRAPH)}
     meta: dict[str, dict[str, Any]] = {}
-    for row in run_query(ox_store, _META):
+    for row in select(store, _META):
         graph = row["g"].value
         if not graph.startswith(base + "/graph/"):
             continue
@@ -80,8 +80,8 @@ def home(request: Request) -> HTMLResponse:
     except StoreNotBuilt as exc:
         return not_built(request, exc)
     kinds = Counter(o.kind for o in snap.orgs.values())
-    relations = memo(request, "viewer-relation-count", lambda store: sum(
-        1 for _ in store.oxigraph.quads_for_pattern(None, None, ox.NamedNode(ECO.RelationStatement), None)))
+    relations = memo(request, "viewer-relation-count",
+                     lambda store: int(next(iter(select(store, _RELATIONS)))["n"].value))
     triples = {g.rsplit("/", 1)[-1]: n for g, n in stats.triples.items()}
     return render(request, "pages/home.html", {
         "kinds": [(k, kinds[k]) for k in KINDS if kinds.get(k)],

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ecograph.questions import network as viz
+from ecograph.questions.organisations import KINDS
 from ecograph.store.embedded import StoreNotBuilt
 from ecograph.web.viewer.common import language, memo, not_built, render, snapshot
 from ecograph.web.viewer.i18n import kind_label, relation_label, translate
@@ -41,7 +42,7 @@ RELATION_NAMES = {"spin_off_of": "spinOffOf", "member_of": "memberOf", "partner_
 
 def network_for(state: Any) -> tuple[viz.Graph, viz.Graph, dict[str, tuple[float, float]]]:
     """(full graph, drawn graph, positions), computed once per generation."""
-    return state.memoised("viewer-network", lambda store: viz.network(store.oxigraph))  # type: ignore[no-any-return]
+    return state.memoised("viewer-network", lambda store: viz.network(store))  # type: ignore[no-any-return]
 
 
 def _network(request: Request) -> tuple[viz.Graph, viz.Graph, dict[str, tuple[float, float]]]:
@@ -85,7 +86,7 @@ def network_page(request: Request) -> HTMLResponse:
     except StoreNotBuilt as exc:
         return not_built(request, exc)
     clusters = [(c.key, c.label(lang), COLOURS.get(c.key, COLOURS[""])) for c in snap.clusters]
-    kinds = [(k, kind_label(k, lang), SHAPES[k][0], SHAPES[k][1]) for k in viz.KINDS]
+    kinds = [(k, kind_label(k, lang), SHAPES[k][0], SHAPES[k][1]) for k in KINDS]
     relations = [(r, relation_label(RELATION_NAMES[r], lang)) for r in RELATION_NAMES]
     config = {
         "colours": COLOURS, "shapes": {k: list(v) for k, v in SHAPES.items()}, "directed": sorted(DIRECTED),

@@ -45,7 +45,7 @@ def _run(request: Request, query: SavedQuery, values: dict[str, str]) -> Result:
     cached = state.results.get(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    result = run_saved(store.oxigraph, query, values, base=state.settings.base)
+    result = run_saved(store, query, values, base=state.settings.base)
     state.results.put(key, result, 64 * max(1, len(result.rows)) * max(1, len(result.variables)))
     return result
 
