@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib
 import re
 import threading
 import time
@@ -29,7 +30,6 @@ from w3c.support import LiveServer, live_server, settings_for
 
 from ecograph.build.publish import BuildReport
 from ecograph.build.publish_remote import RemotePublisher, push
-from ecograph.cli import main as cli
 from ecograph.questions.catalogue import run_saved
 from ecograph.settings import Settings
 from ecograph.store.embedded import EmbeddedStore, StoreUnavailable
@@ -42,6 +42,8 @@ except ImportError:  # tests/ is not a package
     from conftest import BASE, make_settings, quiet  # type: ignore[no-redef]
     from servers import Server, start_oxigraph, start_virtuoso, virtuoso_binary  # type: ignore[no-redef]
 from hostile import Case, Listener, Spelled, cases, spelled
+
+cli = importlib.import_module("ecograph.cli.main")  # the module (the package exports its main function)
 
 ECO = "https://w3id.org/ecograph/ontology#"
 KUL = f"{BASE}/id/org/ku_leuven"
