@@ -79,7 +79,7 @@ def server_run(label: str, server: Server, emb: Any, settings: Settings, runs: i
     print(f"{label}: loaded {n:,} triples in {load:.1f} s ({n / load:,.0f} triples/s)", flush=True)
     remote = RemoteStore.from_settings(remote_settings)
     remote.timeout = timeout
-    return load, time_queries(remote.oxigraph, runs)
+    return load, time_queries(remote, runs)
 
 
 def main() -> int:
