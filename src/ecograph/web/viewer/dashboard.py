@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse
 from ecograph.model.gaps import GAP, NOT_APPLICABLE, SINGLE, UNKNOWN, broader_or_self, cell_status, unclassified
 from ecograph.questions.catalogue import QueryError, get_query, plain, run_saved
 from ecograph.questions.organisations import KINDS
-from ecograph.store.embedded import StoreNotBuilt
+from ecograph.web.errors import not_built_as
 from ecograph.web.viewer.common import not_built, page_url, render, snapshot
 from ecograph.web.viewer.data import Cap, Org, Snapshot, local
 
@@ -284,15 +284,13 @@ def region_choices(snap: Snapshot, lang: str) -> list[tuple[str, str]]:
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
+@not_built_as(not_built)
 def dashboard(request: Request, region: str = DEFAULT_REGION, cluster: str = "", kind: str = "",
               cell: str = "") -> HTMLResponse:
     from ecograph.web.viewer.common import language
 
     lang = language(request)
-    try:
-        snap = snapshot(request)
-    except StoreNotBuilt as exc:
-        return not_built(request, exc)
+    snap = snapshot(request)
     regions = region_choices(snap, lang)
     if region not in {k for k, _ in regions}:
         region = DEFAULT_REGION

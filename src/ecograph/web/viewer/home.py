@@ -12,7 +12,7 @@ from ecograph.model.namespaces import DCTERMS, ECO, PROV
 from ecograph.model.sources import SOURCES
 from ecograph.questions.organisations import KINDS
 from ecograph.questions.source import select
-from ecograph.store.embedded import StoreNotBuilt
+from ecograph.web.errors import not_built_as
 from ecograph.web.viewer.common import memo, not_built, render, snapshot
 from ecograph.web.viewer.data import local
 
@@ -71,14 +71,12 @@ def source_table(store: Any, base: str) -> list[dict[str, Any]]:
 
 
 @router.get("/", response_class=HTMLResponse)
+@not_built_as(not_built)
 def home(request: Request) -> HTMLResponse:
     state = request.app.state.ecograph
-    try:
-        snap = snapshot(request)
-        stats = state.stats()
-        sources = memo(request, "viewer-sources", lambda store: source_table(store, state.settings.base))
-    except StoreNotBuilt as exc:
-        return not_built(request, exc)
+    snap = snapshot(request)
+    stats = state.stats()
+    sources = memo(request, "viewer-sources", lambda store: source_table(store, state.settings.base))
     kinds = Counter(o.kind for o in snap.orgs.values())
     relations = memo(request, "viewer-relation-count",
                      lambda store: int(next(iter(select(store, _RELATIONS)))["n"].value))

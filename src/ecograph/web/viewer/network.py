@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from ecograph.questions import network as viz
 from ecograph.questions.organisations import KINDS
-from ecograph.store.embedded import StoreNotBuilt
+from ecograph.web.errors import json_error, not_built_as
 from ecograph.web.viewer.common import language, memo, not_built, render, snapshot
 from ecograph.web.viewer.i18n import kind_label, relation_label, translate
 
@@ -59,32 +59,26 @@ def network_json(request: Request) -> bytes:
 
 
 @router.get("/network/data.json")
+@not_built_as(json_error)
 def network_data(request: Request) -> Response:
-    try:
-        body = network_json(request)
-    except StoreNotBuilt as exc:
-        return Response(json.dumps({"error": str(exc)}), status_code=503, media_type="application/json")
+    body = network_json(request)
     return Response(body, media_type="application/json", headers={"Cache-Control": "no-cache"})
 
 
 @router.get("/network/around/{key}.json")
+@not_built_as(json_error)
 def network_around(request: Request, key: str) -> Response:
-    try:
-        full, _, positions = _network(request)
-    except StoreNotBuilt as exc:
-        return Response(json.dumps({"error": str(exc)}), status_code=503, media_type="application/json")
+    full, _, positions = _network(request)
     data = viz.neighbourhood(full, key, positions)
     status = 200 if data["nodes"] else 404
     return Response(json.dumps(data, ensure_ascii=False), status_code=status, media_type="application/json")
 
 
 @router.get("/network", response_class=HTMLResponse)
+@not_built_as(not_built)
 def network_page(request: Request) -> HTMLResponse:
     lang = language(request)
-    try:
-        snap = snapshot(request)
-    except StoreNotBuilt as exc:
-        return not_built(request, exc)
+    snap = snapshot(request)
     clusters = [(c.key, c.label(lang), COLOURS.get(c.key, COLOURS[""])) for c in snap.clusters]
     kinds = [(k, kind_label(k, lang), SHAPES[k][0], SHAPES[k][1]) for k in KINDS]
     relations = [(r, relation_label(RELATION_NAMES[r], lang)) for r in RELATION_NAMES]

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from ecograph.questions.catalogue import QueryError, Result, SavedQuery, get_query, load_catalogue, plain, run_saved
 from ecograph.sparql import results
-from ecograph.store.embedded import StoreNotBuilt
+from ecograph.web.errors import not_built_as
 from ecograph.web.viewer.common import language, not_built, not_found, render, snapshot
 from ecograph.web.viewer.data import Snapshot, local
 
@@ -162,8 +162,6 @@ def _download_answer(request: Request, name: str, fmt: str) -> Response:
         result = _run(request, query, _values(request, query))
     except QueryError as exc:
         return Response(f"{exc}\n", status_code=400, media_type="text/plain; charset=utf-8")
-    except StoreNotBuilt as exc:
-        return Response(f"{exc}\n", status_code=503, media_type="text/plain; charset=utf-8")
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/sparql-results+json"
     return Response(results.render(result, fmt), media_type=media, headers=headers)
@@ -180,15 +178,13 @@ def answer_json(request: Request, name: str) -> Response:
 
 
 @router.get("/questions/{name}", response_class=HTMLResponse)
+@not_built_as(not_built)
 def question(request: Request, name: str) -> HTMLResponse:
     query = _load(name)
     if query is None:
         return not_found(request, f"No saved question named {name!r}.")
     lang = language(request)
-    try:
-        snap = snapshot(request)
-    except StoreNotBuilt as exc:
-        return not_built(request, exc)
+    snap = snapshot(request)
     values = _values(request, query)
     effective = {p.name: values.get(p.name, p.default or "") for p in query.params}
     error = None
@@ -200,8 +196,6 @@ def question(request: Request, name: str) -> HTMLResponse:
             result = _run(request, query, values)
         except QueryError as exc:
             error, status = str(exc), 400
-        except StoreNotBuilt as exc:
-            return not_built(request, exc)
     rows: list[list[dict[str, Any]]] = []
     chart = None
     truncated = False
