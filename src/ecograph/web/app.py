@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ecograph.settings import Settings, get_settings
 from ecograph.store.open import watch_store
-from ecograph.web import errors, templating
+from ecograph.web import errors, reconcile, templating
 from ecograph.web import viewer as pages
 from ecograph.web.deps import StateDep
 from ecograph.web.endpoint import protocol as sparql
@@ -138,6 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(lod.router)
     app.include_router(dumps.router)
     app.include_router(catalog.router)
+    app.include_router(reconcile.router)  # the OpenRefine reconciliation service: /reconcile/…
     app.include_router(pages.router)  # the viewer: home, dashboard, network, questions, editor, entity pages
     lod.HTML_PAGES.update(pages.ENTITY_PAGES)  # /doc/org/… and /doc/municipality/… in HTML are viewer pages
     app.add_api_route("/docs", api_docs, methods=["GET"], response_class=HTMLResponse,
