@@ -9,9 +9,12 @@ manifest points at them. Every JSON answer is JSONP when a ``callback`` is given
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -27,16 +30,30 @@ from ecograph.web.reconcile.scoring import BadQuery, reconcile_batch
 from ecograph.web.reconcile.suggest import card, preview_page, suggest_entities, suggest_properties, suggest_types
 from ecograph.web.state import WebState, get_state
 
-router = APIRouter(prefix="/reconcile", tags=["Reconciliation (OpenRefine)"])
-
-#: Most queries one batch may hold (OpenRefine sends 10 at a time by default).
-MAX_QUERIES = 1000
-_CALLBACK = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
-
 
 def index_of(state: WebState) -> Index:
     """The index of the published generation, read once per generation (raises StoreNotBuilt)."""
     return state.memoised("reconcile-index", load_index)  # type: ignore[no-any-return]
+
+
+def warm(state: WebState) -> None:
+    """Read the index of the published generation, if there is one (in a thread when the app starts)."""
+    with contextlib.suppress(Exception):  # nothing published, a server away: the first request reads it
+        index_of(state)
+
+
+@asynccontextmanager
+async def lifespan(app: Any) -> AsyncIterator[None]:
+    """Merged into the app's lifespan by ``include_router``: the index is read before the first batch asks."""
+    threading.Thread(target=warm, args=(app.state.ecograph,), daemon=True, name="warm-reconcile").start()
+    yield
+
+
+router = APIRouter(prefix="/reconcile", tags=["Reconciliation (OpenRefine)"], lifespan=lifespan)
+
+#: Most queries one batch may hold (OpenRefine sends 10 at a time by default).
+MAX_QUERIES = 1000
+_CALLBACK = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
 
 
 def answer(request: Request, payload: Any, status: int = 200) -> Response:
