@@ -83,7 +83,8 @@ def main() -> None:
         with live_server(settings_for(store)) as live, httpx.Client(timeout=60) as client:
             start = time.perf_counter()
             first = client.post(live.url + "/reconcile", data=body).json()
-            print(f"first batch of {len(queries)} right after the start (the index may still be being read): {1000 * (time.perf_counter() - start):.0f} ms")
+            took = 1000 * (time.perf_counter() - start)
+            print(f"first batch of {len(queries)} right after the start (the index may still be read): {took:.0f} ms")
             times = []
             for _ in range(args.rounds):
                 start = time.perf_counter()
