@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ecograph.web.viewer import assets, dashboard, editor, entity, home, network, questions
+from ecograph.web.viewer import assets, dashboard, directory, editor, entity, home, network, questions, reports
 
 router = APIRouter()
-for _module in (assets, home, dashboard, network, questions, editor):
+for _module in (assets, home, directory, reports, dashboard, network, questions, editor):  # reports first
     router.include_router(_module.router)
 
 #: The richer HTML of ``/doc/<kind>/…`` for these kinds of entity (the Linked Data routes keep the other formats).

@@ -66,9 +66,10 @@ def memo(request: Request, name: str, build: Callable[[Any], Any]) -> Any:
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
     lang = language(request)
     state = get_state(request)
-    built = None
+    built = generation = None
     with contextlib.suppress(StoreNotBuilt):
-        built = state.stats().built
+        stats = state.stats()
+        built, generation = stats.built, stats.generation
     ctx = {
         "request": request,
         "lang": lang,
@@ -80,6 +81,7 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
         "page_url": partial(page_url, request),
         "path": request.url.path,
         "built": built,
+        "generation": generation,  # names the build in permalinks
         "settings": state.settings,
         **context,
     }
