@@ -16,9 +16,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from ecograph import cli
 from ecograph.build.publish import BuildError
 from ecograph.build.publish_remote import build
-from ecograph.cli import main as cli
 from ecograph.model.sources import SOURCES
 from ecograph.settings import Settings, get_settings
 from ecograph.store.open import open_store
