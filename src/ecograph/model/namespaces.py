@@ -46,7 +46,7 @@ ECO = _Namespace(
     KnowledgeInstitution Capability RelationStatement Municipality Arrondissement Province Region
     Sector Stage Megatrend
     organisation sector stage hasCapability derivationRule activeIn locatedIn placeDerivation
-    ror wikidata kboNumber nutsCode hasMunicipality naceCode stageOrder nextStage answeredBy stageNotApplicable
+    ror wikidata kboNumber nutsCode nuts hasMunicipality naceCode stageOrder nextStage answeredBy stageNotApplicable
     spinOffOf hasSpinOff partnerOf acquiredBy acquired fundedBy funds collaboratesWith
     locatedInPark hostsOrganisation year weight
     checksum rowsRead rowsRejected

@@ -13,6 +13,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ecograph.model.namespaces import ECO, PREFIXES
+from ecograph.questions.regions import RegionNotFound, region_index, resolve
 from ecograph.questions.saved import Param, SavedQuery, expand_curie
 from ecograph.questions.source import select
 from ecograph.sparql.results import QueryError, Term
@@ -70,6 +71,14 @@ def bind_param(store: Any, param: Param, value: str, base: str) -> Term:
         items = [v.strip() for v in value.split(",") if v.strip()]
         if not items:
             raise QueryError(f"parameter {param.name!r}: empty value")
+        try:  # a region by key, NIS code, NUTS code or name, or a list of municipalities
+            found = resolve(region_index(store, base), value)
+        except RegionNotFound:
+            found = None  # the checks below name what is missing
+        if found is not None and found.iri is not None:
+            return ox.NamedNode(found.iri)
+        if found is not None:
+            return ox.Literal(" ".join(f"<{m}>" for m in sorted(found.municipalities)))
         if len(items) > 1 or items[0].isdigit():
             # an explicit set of municipalities
             nodes = []

@@ -6,11 +6,16 @@ filter they cannot express is on (kind of organisation; cluster for the megatren
 counts are made here from the same facts, with the same rule: an organisation counts once per
 cell when it has a capability at that stage in the row's sector or a narrower one. Clicking a
 cell lists the organisations behind it, with the sources of each capability.
+
+The region is any text :mod:`ecograph.questions.regions` resolves (a key, a NIS or NUTS code, a
+name, a list of municipalities); ``compare`` puts a second region beside it with the difference
+of the two (:mod:`ecograph.web.viewer.compare`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +25,9 @@ from fastapi.responses import HTMLResponse
 from ecograph.model.gaps import GAP, NOT_APPLICABLE, SINGLE, UNKNOWN, broader_or_self, cell_status, unclassified
 from ecograph.questions.catalogue import QueryError, get_query, plain, run_saved
 from ecograph.questions.organisations import KINDS
+from ecograph.questions.regions import RegionIndex, RegionNotFound, Resolved, load_index, resolve
 from ecograph.web.errors import not_built_as
+from ecograph.web.viewer import compare as cmp
 from ecograph.web.viewer.common import not_built, page_url, render, snapshot
 from ecograph.web.viewer.data import Cap, Org, Snapshot, local
 
@@ -55,11 +62,16 @@ class Counts:
 Unknown = tuple[dict[str, list[Org]], dict[str, list[Org]], list[Org]]
 
 
-def unknown_orgs(snap: Snapshot, region: str, kind: str, cluster: str) -> Unknown:
+def _members(snap: Snapshot, region: str | Set[str]) -> Set[str]:
+    """A region's municipalities: ``region`` is an eco:Region IRI or already the set."""
+    return snap.region_members.get(region, set()) if isinstance(region, str) else region
+
+
+def unknown_orgs(snap: Snapshot, region: str | Set[str], kind: str, cluster: str) -> Unknown:
     """Per concept (sector or megatrend IRI): the region's organisations whose stage is unknown
     there, and the organisations located nowhere that are in it; and the region's organisations in
     no sector. Filters as for the counts (kind; cluster: organisations in that cluster)."""
-    members = snap.region_members.get(region, set())
+    members = _members(snap, region)
     stage: dict[str, list[Org]] = defaultdict(list)
     nowhere: dict[str, list[Org]] = defaultdict(list)
     none: list[Org] = []
@@ -79,8 +91,8 @@ def unknown_orgs(snap: Snapshot, region: str, kind: str, cluster: str) -> Unknow
     return stage, nowhere, none
 
 
-def _facts(snap: Snapshot, region: str, kind: str, cluster: str) -> list[tuple[Cap, Org]]:
-    members = snap.region_members.get(region, set())
+def _facts(snap: Snapshot, region: str | Set[str], kind: str, cluster: str) -> list[tuple[Cap, Org]]:
+    members = _members(snap, region)
     out = []
     for cap in snap.caps:
         org = snap.orgs.get(cap.org)
@@ -154,10 +166,12 @@ def _known(counts: dict[tuple[str, str], Counts] | None, cells: dict[tuple[str, 
 
 
 def build_dashboard(request: Request, snap: Snapshot, region_key: str, cluster_key: str, kind: str,
-                    cell: str, lang: str) -> dict[str, Any]:
+                    cell: str, lang: str, members: Set[str] | None = None, ring: bool = True) -> dict[str, Any]:
+    """The heatmaps of ``region_key`` (its ``members`` when given: any region the resolver found);
+    without ``ring`` no wider ring (the second region of a comparison)."""
     state = request.app.state.ecograph
-    region = snap.region_iri(region_key)
-    ring_key = RING_REGION if region_key != RING_REGION else ""
+    region: str | Set[str] = snap.region_iri(region_key) if members is None else members
+    ring_key = RING_REGION if region_key != RING_REGION and ring else ""
     cluster = f"{snap.base}/id/sector/{cluster_key}" if cluster_key else ""
     facts = _facts(snap, region, kind, "")
     ring_facts = _facts(snap, snap.region_iri(ring_key), kind, "") if ring_key else []
@@ -268,42 +282,87 @@ def _org_row(snap: Snapshot, co: CellOrg, lang: str) -> dict[str, Any]:
 
 
 def region_choices(snap: Snapshot, lang: str) -> list[tuple[str, str]]:
-    """The two regions of the issue first, then every other region that holds organisations."""
+    """The two regions of the issue first, then every other region that holds organisations (a REFNIS
+    unit's region once: not again when a named region has the same municipalities)."""
     with_orgs = {o.municipality for o in snap.orgs.values()}
     first = [DEFAULT_REGION, RING_REGION]
     out = []
+    seen: set[frozenset[str]] = set()
     for key in first:
         region = snap.regions.get(snap.region_iri(key))
         if region is not None:
             out.append((key, region.label(lang)))
-    others = sorted(
-        ((local(iri), r.label(lang)) for iri, r in snap.regions.items()
-         if local(iri) not in first and snap.region_members.get(iri, set()) & with_orgs),
-        key=lambda kv: kv[1].casefold())
-    return out + others
+            seen.add(frozenset(snap.region_members.get(region.iri, set())))
+    others = []
+    for iri, r in snap.regions.items():
+        members = frozenset(snap.region_members.get(iri, set()))
+        if local(iri) not in first and members & with_orgs and members not in seen:
+            others.append((local(iri), r.label(lang)))
+            seen.add(members)
+    return out + sorted(others, key=lambda kv: kv[1].casefold())
+
+
+def region_index_of(request: Request) -> RegionIndex:
+    state = request.app.state.ecograph
+    return state.memoised("region-index", lambda store: load_index(store, state.settings.base))  # type: ignore[no-any-return]
+
+
+def _resolve(index: RegionIndex, text: str) -> Resolved | None:
+    try:
+        return resolve(index, text) if text.strip() else None
+    except RegionNotFound:
+        return None
+
+
+def _choices(regions: list[tuple[str, str]], key: str, label: str) -> list[tuple[str, str]]:
+    """The region list with ``key`` in it (a code or a list typed in the URL is shown as chosen)."""
+    return regions if not key or key in dict(regions) else [(key, label), *regions]
+
+
+def comparison(request: Request, snap: Snapshot, index: RegionIndex, a: dict[str, Any], compare: str,
+               cluster: str, kind: str, lang: str) -> dict[str, Any]:
+    """Region B's heatmaps (no ring, no drill-down) and the difference with region A's."""
+    found = _resolve(index, compare)
+    if found is None:
+        return {"compare_missing": compare}
+    b = build_dashboard(request, snap, compare, cluster, kind, "", lang, members=found.municipalities, ring=False)
+    sector_diff = cmp.diff_rows(a["sector_rows"], b["sector_rows"])
+    mt_diff = cmp.diff_rows(a["mt_rows"], b["mt_rows"])
+    return {"compare": compare, "compare_label": cmp.region_label(index, found, snap.places, lang),
+            "b": b, "sector_diff": sector_diff, "mt_diff": mt_diff,
+            "sector_diff_summary": cmp.diff_summary(sector_diff), "mt_diff_summary": cmp.diff_summary(mt_diff)}
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
 @not_built_as(not_built)
 def dashboard(request: Request, region: str = DEFAULT_REGION, cluster: str = "", kind: str = "",
-              cell: str = "") -> HTMLResponse:
+              cell: str = "", compare: str = "") -> HTMLResponse:
     from ecograph.web.viewer.common import language
 
     lang = language(request)
     snap = snapshot(request)
+    index = region_index_of(request)
     regions = region_choices(snap, lang)
-    if region not in {k for k, _ in regions}:
+    found = _resolve(index, region)
+    missing = "" if found is not None else region
+    if found is None:
         region = DEFAULT_REGION
+        found = _resolve(index, region)
     if cluster not in {c.key for c in snap.clusters}:
         cluster = ""
     if kind not in KINDS:
         kind = ""
-    context = build_dashboard(request, snap, region, cluster, kind, cell, lang)
-    region_label = dict(regions).get(region, region)
+    members = found.municipalities if found is not None else frozenset()
+    context = build_dashboard(request, snap, region, cluster, kind, cell, lang, members=members)
+    region_label = cmp.region_label(index, found, snap.places, lang) if found is not None else region
     ring_label = dict(regions).get(context["ring_key"], "")
+    side = comparison(request, snap, index, context, compare, cluster, kind, lang) if compare.strip() else {}
     return render(request, "pages/dashboard.html", {
-        **context,
-        "regions": regions, "region": region, "region_label": region_label, "ring_label": ring_label,
+        **context, **side,
+        "regions": _choices(regions, region, region_label), "region": region, "region_label": region_label,
+        "ring_label": ring_label, "region_missing": missing,
+        "peers": cmp.peer_choices(index, found, lang),
+        "compare_choices": _choices(regions, side.get("compare", ""), side.get("compare_label", "")),
         "clusters": [(c.key, c.label(lang)) for c in snap.clusters], "cluster": cluster,
         "kinds": KINDS, "kind": kind,
         "sector_query": SECTOR_QUERY, "mt_query": MEGATREND_QUERY,
