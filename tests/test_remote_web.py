@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import importlib
 import re
 import threading
 import time
@@ -43,7 +42,7 @@ except ImportError:  # tests/ is not a package
     from servers import Server, start_oxigraph, start_virtuoso, virtuoso_binary  # type: ignore[no-redef]
 from hostile import Case, Listener, Spelled, cases, spelled
 
-cli = importlib.import_module("ecograph.cli.main")  # the module (the package exports its main function)
+from ecograph.cli import commands as cli
 
 ECO = "https://w3id.org/ecograph/ontology#"
 KUL = f"{BASE}/id/org/ku_leuven"

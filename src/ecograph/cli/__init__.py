@@ -1,5 +1,5 @@
 """The ``ecograph`` command: build, fetch, serve, query, and the curators' checks."""
 
-from ecograph.cli.main import main
+from ecograph.cli.commands import main
 
 __all__ = ["main"]

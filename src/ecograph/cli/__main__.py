@@ -2,6 +2,6 @@
 
 import sys
 
-from ecograph.cli.main import main
+from ecograph.cli.commands import main
 
 sys.exit(main())
