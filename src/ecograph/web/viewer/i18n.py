@@ -149,6 +149,34 @@ STRINGS: dict[str, dict[str, str]] = {
     "dash.saved": {"en": "Same numbers as the saved question", "nl": "Dezelfde cijfers als de bewaarde vraag"},
     "dash.gap": {"en": "gap", "nl": "hiaat"},
     "dash.fragile": {"en": "single organisation", "nl": "één organisatie"},
+    # two regions side by side (web/viewer/compare.py)
+    "cmp.compare": {"en": "Compare with", "nl": "Vergelijk met"},
+    "cmp.vs": {"en": "vs", "nl": "vs"},
+    "cmp.peers": {"en": "Suggested peers", "nl": "Voorgestelde vergelijkingsregio's"},
+    "cmp.all": {"en": "All regions", "nl": "Alle regio's"},
+    "cmp.any": {"en": "Any region by code, name or list", "nl": "Eender welke regio via code, naam of lijst"},
+    "cmp.any.hint": {"en": "A NIS code (24000), a NUTS code (BE242), a key (arrondissement-gent, region-vlaams-gewest) "
+                           "or municipalities separated by commas (24062,24107 or leuven,tienen).",
+                     "nl": "Een NIS-code (24000), een NUTS-code (BE242), een sleutel (arrondissement-gent, "
+                           "region-vlaams-gewest) of gemeenten gescheiden door komma's "
+                           "(24062,24107 of leuven,tienen)."},
+    "cmp.missing": {"en": "No region or municipality “X” in the graph.",
+                    "nl": "Geen regio of gemeente „X” in de graaf."},
+    "cmp.diff": {"en": "Difference", "nl": "Verschil"},
+    "cmp.both": {"en": "in both", "nl": "in beide"},
+    "cmp.a-only": {"en": "only in A", "nl": "enkel in A"},
+    "cmp.b-only": {"en": "only in B", "nl": "enkel in B"},
+    "cmp.neither": {"en": "in neither", "nl": "in geen van beide"},
+    "cmp.na": {"en": "not applicable", "nl": "niet van toepassing"},
+    "cmp.unknown.a": {"en": "A: N unknown", "nl": "A: N onbekend"},
+    "cmp.unknown.b": {"en": "B: N unknown", "nl": "B: N onbekend"},
+    "cmp.uncertain": {"en": "of these with unknowns on an empty side (not a confirmed absence)",
+                      "nl": "daarvan met onbekenden aan een lege kant (geen bevestigde afwezigheid)"},
+    "cmp.note": {"en": "Each cell of the difference shows the organisations known in A | in B; ? A | B counts the "
+                       "organisations that could be in an empty cell (stage, place or sector unknown).",
+                 "nl": "Elke cel van het verschil toont de gekende organisaties in A | in B; ? A | B telt de "
+                       "organisaties die in een lege cel zouden kunnen zitten (schakel, plaats of sector onbekend)."},
+    "cmp.back": {"en": "Back to region A alone", "nl": "Terug naar regio A alleen"},
     "col.organisation": {"en": "Organisation", "nl": "Organisatie"},
     "col.kind": {"en": "Kind", "nl": "Soort"},
     "col.municipality": {"en": "Municipality", "nl": "Gemeente"},
