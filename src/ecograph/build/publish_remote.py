@@ -21,7 +21,7 @@ from ecograph.build import publish
 from ecograph.build.report import BuildError, BuildReport, Progress
 from ecograph.model.sources import Source
 from ecograph.settings import Settings
-from ecograph.store.embedded import EmbeddedStore
+from ecograph.store.graphstore import GraphStore
 from ecograph.store.publishers.base import PublishFailed
 from ecograph.store.publishers.remote import BATCH, AfterBatch, RemotePublisher
 
@@ -47,7 +47,7 @@ def build(
     return publish.build(settings, sources=sources, progress=progress, publisher=publisher)
 
 
-def push(store: EmbeddedStore, settings: Settings, *, progress: Progress = print, batch: int = BATCH) -> int:
+def push(store: GraphStore, settings: Settings, *, progress: Progress = print, batch: int = BATCH) -> int:
     """Publish an already built and validated embedded generation to the server of ``settings``.
 
     Each graph goes through the same staging and one-request swap as in :func:`build`, with its
@@ -64,9 +64,8 @@ def push(store: EmbeddedStore, settings: Settings, *, progress: Progress = print
                 if graph == meta:
                     continue
                 name = graph.rsplit("/", 1)[-1]
-                prov = [q.triple for q in store.oxigraph.quads_for_pattern(ox.NamedNode(graph), None, None,
-                                                                          ox.NamedNode(meta))]
-                data = store.oxigraph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+                prov = [q.triple for q in store.quads_for_pattern(ox.NamedNode(graph), None, None, ox.NamedNode(meta))]
+                data = store.dump(None, ox.RdfFormat.N_TRIPLES, graph) or b""
                 t0 = time.perf_counter()
                 with pub.server("push"):
                     pub.publish_graph(name, graph, data,
