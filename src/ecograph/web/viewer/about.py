@@ -46,8 +46,8 @@ class About:
         out = [(translate("rep.what", lang), self.title)]
         out += [(f"{translate('rep.param', lang)} {name}", value) for name, value in self.parameters]
         out += [(translate("rep.region", lang), self.region or "—"),
-                (translate("rep.build", lang), f"{self.generation} ({self.built})"),
-                (translate("rep.licence", lang), LICENCE),
+                (translate("rep.build", lang).capitalize(), f"{self.generation} ({self.built})"),
+                (translate("rep.licence", lang).capitalize(), LICENCE),
                 (translate("rep.permalink", lang), self.url)]
         out += [(translate("rep.sources", lang), s) for s in self.sources]
         return out
