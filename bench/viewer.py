@@ -4,6 +4,8 @@
    drawing is done (layout precomputed on the server and frozen) and until a click on a node is
    answered. Target: within 3 s.
 2. Gap dashboard on the real build: time until the page has loaded. Target: within 1 s.
+3. Organisation directory with 30,000 synthetic organisations: server time of the first page, a facet
+   click and a search (after the once-per-build index). Target: 300 ms each.
 
 Usage: .venv/bin/python bench/viewer.py [--store PATH_TO_BUILT_STORE]
 Without --store, the real graph is built from ../shared/data into a temporary folder first.
@@ -26,7 +28,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from browser.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer  # noqa: E402
 
-from ecograph.model.namespaces import ECO, ORG
+from ecograph.model.namespaces import ECO, ORG, SCHEMA, SKOS
 from ecograph.settings import Settings
 from ecograph.store.embedded import new_generation, publish_generation
 
@@ -67,6 +69,80 @@ def synthetic_store(root: Path, nodes: int = 2000, edges: int = 4000, seed: int 
     store.flush()
     del store
     publish_generation(root, gen)
+
+
+def directory_store(root: Path, orgs: int = 30000, seed: int = 11) -> None:
+    """Organisations with a kind, a name and an alias, a sector, a municipality and a capability at a stage."""
+    rng = random.Random(seed)
+    gen = new_generation(root)
+    store = ox.Store(str(gen))
+    graph = ox.NamedNode(f"{BASE}/graph/curated")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    label, pref = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.NamedNode(SKOS.prefLabel)
+    broader, in_scheme = ox.NamedNode(SKOS.broader), ox.NamedNode(SKOS.inScheme)
+    quads = []
+    scheme = ox.NamedNode(f"{BASE}/id/scheme/sectors")
+    for c in CLUSTERS:
+        quads.append(ox.Quad(ox.NamedNode(f"{BASE}/id/sector/{c}"), in_scheme, scheme, graph))
+        quads.append(ox.Quad(ox.NamedNode(f"{BASE}/id/sector/{c}"), pref, ox.Literal(c, language="en"), graph))
+    stages = ["research", "prototyping", "production", "market"]
+    for i, st in enumerate(stages):
+        node = ox.NamedNode(f"{BASE}/id/stage/{st}")
+        order = ox.Literal(str(i + 1), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+        quads += [ox.Quad(node, ox.NamedNode(ECO.stageOrder), order, graph),
+                  ox.Quad(node, pref, ox.Literal(st, language="en"), graph)]
+    places = []
+    for a in range(10):
+        arr = ox.NamedNode(f"{BASE}/id/arrondissement/{a}")
+        quads += [ox.Quad(arr, rdf_type, ox.NamedNode(ECO.Arrondissement), graph),
+                  ox.Quad(arr, pref, ox.Literal(f"Arrondissement {a}", language="nl"), graph)]
+        for m in range(30):
+            mun = ox.NamedNode(f"{BASE}/id/municipality/{a}{m:03d}")
+            places.append(mun)
+            quads += [ox.Quad(mun, rdf_type, ox.NamedNode(ECO.Municipality), graph), ox.Quad(mun, broader, arr, graph),
+                      ox.Quad(mun, pref, ox.Literal(f"Gemeente {a}-{m}", language="nl"), graph)]
+    for i in range(orgs):
+        org = ox.NamedNode(f"{BASE}/id/org/d{i:05d}")
+        cluster = rng.choice(CLUSTERS)
+        cap = ox.NamedNode(f"{BASE}/id/capability/d{i:05d}")
+        quads += [
+            ox.Quad(org, rdf_type, ox.NamedNode(ORG.FormalOrganization), graph),
+            ox.Quad(org, rdf_type, ox.NamedNode(ECO[rng.choice(KINDS)]), graph),
+            ox.Quad(org, label, ox.Literal(f"Organisatie {i:05d} {rng.choice(['Leuven', 'Gent', 'Brüssel'])}"), graph),
+            ox.Quad(org, ox.NamedNode(SCHEMA.alternateName), ox.Literal(f"ORG{i:05d}"), graph),
+            ox.Quad(org, ox.NamedNode(ECO.activeIn), ox.NamedNode(f"{BASE}/id/sector/{cluster}"), graph),
+            ox.Quad(org, ox.NamedNode(ECO.locatedIn), rng.choice(places), graph),
+            ox.Quad(cap, rdf_type, ox.NamedNode(ECO.Capability), graph),
+            ox.Quad(cap, ox.NamedNode(ECO.organisation), org, graph),
+            ox.Quad(cap, ox.NamedNode(ECO.sector), ox.NamedNode(f"{BASE}/id/sector/{cluster}"), graph),
+            ox.Quad(cap, ox.NamedNode(ECO.stage), ox.NamedNode(f"{BASE}/id/stage/{rng.choice(stages)}"), graph),
+        ]
+    store.extend(quads)
+    store.flush()
+    del store
+    publish_generation(root, gen)
+
+
+def bench_directory(tmp: Path) -> None:
+    root = tmp / "directory"
+    directory_store(root)
+    with serve(root, tmp) as server:
+        def get(path: str) -> float:
+            t = time.perf_counter()
+            with urllib.request.urlopen(server.url + path) as r:  # noqa: S310 (loopback)
+                r.read()
+            return (time.perf_counter() - t) * 1000
+
+        first = get("/organisations") / 1000
+        print(f"directory, 30,000 organisations: snapshot + index (once per build) {first:.1f} s")
+        for label, path in (("first page", "/organisations"),
+                            ("facet click", "/organisations?kind=Company&arrondissement=3"),
+                            ("two facets and a sort", "/organisations?kind=Company&municipality=3007&sort=-founded"),
+                            ("search", "/organisations?q=brussel+0042"),
+                            ("CSV of a facet", "/organisations.csv?cluster=health")):
+            times = sorted(get(path) for _ in range(5))
+            print(f"directory, 30,000 organisations, {label}: server answer median {times[2]:.0f} ms, "
+                  f"best {times[0]:.0f} ms (target 300 ms)")
 
 
 def real_store(tmp: Path) -> Path:
@@ -144,7 +220,12 @@ def bench_dashboard(browser: object, store: Path, tmp: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, help="an already built store folder (ECOGRAPH_STORE)")
+    parser.add_argument("--directory-only", action="store_true", help="only the organisation directory")
     args = parser.parse_args()
+    if args.directory_only:
+        with tempfile.TemporaryDirectory() as tmp_name:
+            bench_directory(Path(tmp_name))
+        return
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp_name, sync_playwright() as p:
@@ -152,6 +233,7 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             bench_network(browser, tmp)
+            bench_directory(tmp)
             store = args.store
             if store is None:
                 t = time.perf_counter()
