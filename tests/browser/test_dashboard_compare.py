@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import make_settings
@@ -17,7 +16,8 @@ from browser.regions_fixture import build_regions_store
 
 
 @pytest.fixture(scope="module")
-def regions_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """This module's server (the conftest's ``page`` fixture uses it): the fixture with the REFNIS regions."""
     from ecograph.web.app import create_app
 
     settings = make_settings(tmp_path_factory.mktemp("compare"), workers=1)
@@ -26,63 +26,52 @@ def regions_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServ
         yield server
 
 
-@pytest.fixture
-def cpage(browser: Any, regions_server: AppServer) -> Iterator[Watched]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-GB")
-    watched = Watched(context.new_page(), regions_server.url)
-    yield watched
-    try:
-        watched.assert_clean()
-    finally:
-        context.close()
-
-
 def _kind(page: Watched, table: str, cell: str) -> str:
     return page.page.locator(f'#{table} td[data-cell="{cell}"]').get_attribute("data-kind") or ""
 
 
-def test_peer_suggestion_opens_the_side_by_side_view(cpage: Watched) -> None:
-    cpage.goto("/dashboard?region=arrondissement-leuven&lang=en")
-    peer = cpage.page.locator("p.peers a.peer")
+def test_peer_suggestion_opens_the_side_by_side_view(page: Watched) -> None:
+    page.goto("/dashboard?region=arrondissement-leuven&lang=en")
+    peer = page.page.locator("p.peers a.peer")
     assert peer.all_inner_texts() == ["Arrondissement Halle-Vilvoorde"]
     peer.click()
-    cpage.page.wait_for_url("**compare=arrondissement-23000**")
-    assert cpage.page.locator("h1 .sub").inner_text() == "Arrondissement Leuven vs Arrondissement Halle-Vilvoorde"
+    page.page.wait_for_url("**compare=arrondissement-23000**")
+    assert page.page.locator("h1 .sub").inner_text() == "Arrondissement Leuven vs Arrondissement Halle-Vilvoorde"
     # Vilvoorde Soft does software research; Leuven has none there
-    assert _kind(cpage, "diff-sectors", "sector/software/research") == "b-only"
-    assert _kind(cpage, "diff-sectors", "sector/software/market") == "a-only"
+    assert _kind(page, "diff-sectors", "sector/software/research") == "b-only"
+    assert _kind(page, "diff-sectors", "sector/software/market") == "a-only"
 
 
-def test_leuven_and_gent_side_by_side(cpage: Watched) -> None:
-    cpage.goto("/dashboard?region=arrondissement-leuven&compare=arrondissement-gent&lang=en")
+def test_leuven_and_gent_side_by_side(page: Watched) -> None:
+    page.goto("/dashboard?region=arrondissement-leuven&compare=arrondissement-gent&lang=en")
     for table in ("a-sectors", "b-sectors", "diff-sectors", "a-megatrends", "b-megatrends", "diff-megatrends"):
-        assert cpage.page.locator(f"#{table}").is_visible(), table
-    assert _kind(cpage, "diff-sectors", "sector/medtech/production") == "a-only"
-    assert _kind(cpage, "diff-sectors", "sector/medtech/market") == "b-only"
-    assert _kind(cpage, "diff-sectors", "sector/software/research") == "neither"
-    assert _kind(cpage, "diff-sectors", "sector/software/prototyping") == "na"
-    b_market = cpage.page.locator('#b-sectors td[data-cell="sector/medtech/market"]').get_attribute("data-count")
+        assert page.page.locator(f"#{table}").is_visible(), table
+    assert _kind(page, "diff-sectors", "sector/medtech/production") == "a-only"
+    assert _kind(page, "diff-sectors", "sector/medtech/market") == "b-only"
+    assert _kind(page, "diff-sectors", "sector/software/research") == "neither"
+    assert _kind(page, "diff-sectors", "sector/software/prototyping") == "na"
+    b_market = page.page.locator('#b-sectors td[data-cell="sector/medtech/market"]').get_attribute("data-count")
     assert b_market == "1"
     # an empty cell with unknowns in A is marked and counted, not shown as a plain absence
-    unsure = cpage.page.locator('#diff-sectors td[data-cell="sector/high_tech/production"]')
+    unsure = page.page.locator('#diff-sectors td[data-cell="sector/high_tech/production"]')
     assert "uncertain" in (unsure.get_attribute("class") or "")
     assert "A: 1 unknown" in (unsure.locator("a").get_attribute("aria-label") or "")
-    summary = cpage.page.locator("section.side-by-side").first.locator(".diffsummary")
+    summary = page.page.locator("section.side-by-side").first.locator(".diffsummary")
     assert summary.locator(".n-a-only").inner_text() == "8" and summary.locator(".n-b-only").inner_text() == "2"
     assert summary.locator(".n-both").inner_text() == "0" and summary.locator(".n-neither").inner_text() == "5"
-    cpage.shot("compare")
+    page.shot("compare")
     # the same view from the form, region B typed as a NUTS code: the URL is the one to share
-    cpage.goto("/dashboard?region=arrondissement-leuven&lang=en")
-    cpage.page.locator("details.anyregion summary").click()
-    cpage.page.fill("#any-compare", "BE234")
-    cpage.page.locator("details.anyregion button[type=submit]").click()
-    cpage.page.wait_for_url("**compare=BE234**")
-    assert _kind(cpage, "diff-sectors", "sector/medtech/market") == "b-only"
-    assert "Arrondissement Gent" in cpage.page.locator("h1 .sub").inner_text()
+    page.goto("/dashboard?region=arrondissement-leuven&lang=en")
+    page.page.locator("details.anyregion summary").click()
+    page.page.fill("#any-compare", "BE234")
+    page.page.locator("details.anyregion button[type=submit]").click()
+    page.page.wait_for_url("**compare=BE234**")
+    assert _kind(page, "diff-sectors", "sector/medtech/market") == "b-only"
+    assert "Arrondissement Gent" in page.page.locator("h1 .sub").inner_text()
 
 
-def test_compare_in_dutch(cpage: Watched) -> None:
-    cpage.goto("/dashboard?region=24062,24107&compare=44021&lang=nl")
-    assert cpage.page.locator("h1 .sub").inner_text() == "Leuven, Tienen vs Gent"
-    assert "enkel in A" in cpage.page.locator(".diffsummary").first.inner_text()
-    assert _kind(cpage, "diff-sectors", "sector/medtech/market") == "b-only"
+def test_compare_in_dutch(page: Watched) -> None:
+    page.goto("/dashboard?region=24062,24107&compare=44021&lang=nl")
+    assert page.page.locator("h1 .sub").inner_text() == "Leuven, Tienen vs Gent"
+    assert "enkel in A" in page.page.locator(".diffsummary").first.inner_text()
+    assert _kind(page, "diff-sectors", "sector/medtech/market") == "b-only"
