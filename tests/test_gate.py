@@ -15,7 +15,7 @@ import rdflib
 from conftest import BASE, REPO
 from pyshacl import validate
 
-from ecograph.build.gate import ShaclGate, Verdict, data_graph, staged_subjects
+from ecograph.build.gate import ShaclGate, Verdict, data_graph, ntriples_subjects, staged_subjects
 from ecograph.settings import Settings
 from ecograph.store.embedded import EmbeddedStore
 
@@ -108,3 +108,16 @@ def test_only_the_sources_own_subjects_count(gate: ShaclGate) -> None:
     data = data_graph(store, SRC, [], ontology=ONT)
     assert not gate.check_ntriples(data).conforms
     assert gate.check_ntriples(data, only={f"{BASE}/id/org/imec"}).conforms
+
+
+def test_staged_ntriples_give_the_same_verdict_as_the_store(gate: ShaclGate) -> None:
+    """The caller may hand over the N-Triples it loaded instead of having them read back."""
+    for example in ("invalid-org-no-name.ttl", "invalid-relation-object-unknown.ttl", "valid-organisation.ttl"):
+        store = _store(SHAPES_DATA / example)
+        staged = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(SRC))
+        assert ntriples_subjects(staged) == staged_subjects(store, SRC)
+        assert gate.check(store, SRC, [], ontology=ONT, staged=staged) == gate.check(store, SRC, [], ontology=ONT)
+    broken = _store(SHAPES_DATA / "valid-organisation.ttl")
+    bad = b'<http://localhost:8000/id/org/imec> <http://www.w3.org/2000/01/rdf-schema#label> "second" .\n'
+    staged = broken.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(SRC)) + bad
+    assert not gate.check(broken, SRC, [], ontology=ONT, staged=staged).conforms  # the bytes are what is checked
