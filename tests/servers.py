@@ -10,6 +10,9 @@
   fresh database allows to update.
 
 Also usable from a script (``bench/backends.py``): ``with oxigraph_server(folder) as server: …``.
+
+* The app itself: ``AppServer(app)`` serves an ASGI app with uvicorn in a thread on a free loopback
+  port (the web, browser and remote-web tests, and ``bench/viewer.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -28,6 +32,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 class ServerFailed(RuntimeError):
@@ -92,6 +97,32 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+class AppServer:
+    """An ASGI app served by uvicorn in a thread on 127.0.0.1 (on ``port``, or a free one)."""
+
+    def __init__(self, app: Any, port: int | None = None, *, lifespan: str = "auto") -> None:
+        import uvicorn
+
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
+                                                    lifespan=lifespan))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> AppServer:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the app did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(15)
 
 
 def oxigraph_binary() -> str | None:

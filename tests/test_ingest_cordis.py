@@ -268,7 +268,8 @@ def _wikidata_tsv(path: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_build_publishes_the_new_sources(tmp_path: Path) -> None:
+def test_build_publishes_the_new_sources(tmp_path: Path, real_build: tuple) -> None:  # type: ignore[type-arg]
+    from builds import sources_named
     from conftest import make_settings, mirror_downloads, quiet
 
     from ecograph.build.publish import build
@@ -325,18 +326,16 @@ def test_build_publishes_the_new_sources(tmp_path: Path) -> None:
         return sum(int(r["organisations"].value) for r in result.records()
                    if r["stage"].value.endswith("/stage/research"))
 
-    plain = make_settings(tmp_path / "plain")
-    mirror_downloads(plain, SHARED)
-    build(plain, progress=quiet)
+    plain, _ = real_build  # the same sources without the three new ones
     before_store, after_store = EmbeddedStore(plain.store), EmbeddedStore(settings.store)
     assert research(after_store) > research(before_store) > 0
     ties = "SELECT (COUNT(*) AS ?n) WHERE { ?a <https://w3id.org/ecograph/ontology#collaboratesWith> ?b }"
     assert int(next(after_store.query(ties))["n"].value) > int(next(before_store.query(ties))["n"].value)
 
-    # a malformed KBO extract: not published, the previous KBO graph is kept; the rest is rebuilt
+    # a malformed KBO extract: not published, the previous KBO graph is kept (KBO alone is rebuilt)
     before = sorted(str(q) for q in store.quads(settings.graph("kbo")))
     write_kbo_zip(paths["kbo"]["zip"], replace={"activity.csv": '"EntityNumber","ActivityGroup"\n'})
-    report = build(settings, progress=quiet)
+    report = build(settings, sources=sources_named("kbo"), progress=quiet)
     kbo = next(s for s in report.sources if s.name == "kbo")
     assert kbo.status == "kept-previous" and "activity.csv:1" in kbo.error
     assert sorted(str(q) for q in EmbeddedStore(settings.store).quads(settings.graph("kbo"))) == before

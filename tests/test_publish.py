@@ -6,12 +6,11 @@ import hashlib
 import os
 import shutil
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from builds import sources_named, start_build
 from conftest import REPO, make_settings, mirror_downloads, quiet
 
 from ecograph.build.publish import BuildError, BuildReport, build
@@ -85,10 +84,8 @@ def test_curated_organisations_have_sectors_and_stages(real_store: EmbeddedStore
     assert int(row["caps"].value) > int(row["orgs"].value)
 
 
-def test_rebuild_on_unchanged_input_is_identical(tmp_path: Path, shared_data: Path) -> None:
-    settings = make_settings(tmp_path)
-    mirror_downloads(settings, shared_data)
-    build(settings, progress=quiet)
+def test_rebuild_on_unchanged_input_is_identical(real_copy: Settings) -> None:
+    settings = real_copy  # the first build: the session's, from the same downloads and data
     first_gen, first = current_generation(settings.store), _digest(settings.store)
     build(settings, progress=quiet)
     assert current_generation(settings.store) != first_gen
@@ -122,12 +119,12 @@ def _break_copies(settings: Settings, data: Path) -> dict[str, tuple[str, str]]:
     return broken
 
 
-def test_bad_input_is_not_published_and_previous_graph_stays(tmp_path: Path, shared_data: Path) -> None:
+def test_bad_input_is_not_published_and_previous_graph_stays(tmp_path: Path, shared_data: Path,
+                                                             real_copy: Settings) -> None:
     data = tmp_path / "data"
     shutil.copytree(REPO / "data", data)
-    settings = make_settings(tmp_path, data=data)
+    settings = make_settings(tmp_path, data=data, store=real_copy.store)  # published: the session's build
     mirror_downloads(settings, shared_data)
-    build(settings, progress=quiet)
     before = {s: _graph_lines(settings.store, settings.graph(s)) for s in
               ("refnis", "nace", "euroscivoc", "ror", "curated", "megatrends", "meta")}
 
@@ -167,17 +164,23 @@ def test_missing_source_is_named_and_the_rest_is_built(tmp_path: Path, shared_da
     assert ox.NamedNode(settings.graph("ror")) not in set(EmbeddedStore(settings.store).oxigraph.named_graphs())
 
 
-@pytest.mark.parametrize("marker", ["[nace]", "[curated]", "[inferred] materialising"])
-def test_sigkill_during_build_leaves_previous_state(tmp_path: Path, shared_data: Path, marker: str) -> None:
+@pytest.mark.parametrize(("marker", "sources"), [
+    # the sources it takes to reach each marker (each build a few seconds, not the ~20 s of every source)
+    ("[nace]", ("refnis", "nace")),
+    ("[curated]", ("refnis", "curated")),
+    ("[inferred] materialising", ("refnis", "megatrends")),
+])
+def test_sigkill_during_build_leaves_previous_state(tmp_path: Path, shared_data: Path, marker: str,
+                                                    sources: tuple[str, ...]) -> None:
     settings = make_settings(tmp_path)
     mirror_downloads(settings, shared_data)
-    build(settings, progress=quiet)
+    subset = sources_named(*sources)
+    build(settings, sources=subset, progress=quiet)
     gen, digest = current_generation(settings.store), _digest(settings.store)
 
     env = dict(os.environ, ECOGRAPH_STORE=str(settings.store), ECOGRAPH_DOWNLOADS=str(settings.downloads),
                ECOGRAPH_DATA=str(settings.data), ECOGRAPH_BASE=settings.base)
-    proc = subprocess.Popen([sys.executable, "-m", "ecograph.cli", "build"], env=env,
-                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    proc = start_build(subset, env)
     assert proc.stderr is not None
     seen = ""
     for line in proc.stderr:
@@ -191,7 +194,7 @@ def test_sigkill_during_build_leaves_previous_state(tmp_path: Path, shared_data:
     assert current_generation(settings.store) == gen
     assert _digest(settings.store) == digest
     # the next build cleans the half-written generation up and publishes normally
-    report = build(settings, progress=quiet)
+    report = build(settings, sources=subset, progress=quiet)
     assert report.ok
     assert _digest(settings.store) == digest
     generations = sorted(p.name for p in (settings.store / "generations").iterdir())

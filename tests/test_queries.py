@@ -11,6 +11,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from builds import publish_fixture
 
 from ecograph.cli import queries as cli_queries
 from ecograph.questions.catalogue import (
@@ -25,7 +26,6 @@ from ecograph.questions.catalogue import (
 )
 from ecograph.settings import get_settings
 from ecograph.sparql.results import FORMATS, render, short_iri
-from ecograph.store.embedded import new_generation, publish_generation
 
 try:
     from .queries_fixtures import BASE, fixture_store
@@ -262,12 +262,7 @@ def test_short_iri() -> None:
 @pytest.fixture
 def cli_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "store"
-    gen = new_generation(root)
-    disk = ox.Store(str(gen))
-    disk.extend(fixture_store("inferred"))
-    disk.flush()
-    del disk
-    publish_generation(root, gen)
+    publish_fixture(root, fixture_store("inferred"))
     monkeypatch.setenv("ECOGRAPH_STORE", str(root))
     monkeypatch.setenv("ECOGRAPH_BASE", BASE)
     get_settings.cache_clear()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import REPO, make_settings
+from servers import AppServer
 
 from browser.fixture import build_fixture_store
 
@@ -19,37 +17,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = REPO / "test-artifacts"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class LiveServer:
-    """uvicorn serving ``app`` in a thread on 127.0.0.1."""
-
-    def __init__(self, app: Any) -> None:
-        import uvicorn
-
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the app did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(15)
+LiveServer = AppServer  # the name bench/viewer.py imports
 
 
 @pytest.fixture(scope="session")
@@ -61,10 +29,10 @@ def fixture_settings(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 @pytest.fixture(scope="session")
-def live_server(fixture_settings: Any) -> Iterator[LiveServer]:
+def live_server(fixture_settings: Any) -> Iterator[AppServer]:
     from ecograph.web.app import create_app
 
-    with LiveServer(create_app(fixture_settings)) as server:
+    with AppServer(create_app(fixture_settings)) as server:
         yield server
 
 
@@ -126,7 +94,7 @@ class Watched:
 
 
 @pytest.fixture
-def page(browser: Any, live_server: LiveServer) -> Iterator[Watched]:
+def page(browser: Any, live_server: AppServer) -> Iterator[Watched]:
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-GB")
     watched = Watched(context.new_page(), live_server.url)
     yield watched

@@ -17,9 +17,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
+from builds import publish_fixture
 
 from ecograph.build.cube.materialise import materialise
-from ecograph.store.embedded import new_generation, publish_generation
 
 XSS_IMG = "<img src=x onerror=alert(1)>"
 XSS_SCRIPT = '"><script>alert(2)</script>'
@@ -38,13 +38,10 @@ def fixture_trig() -> str:
 
 def build_fixture_store(root: Path, base: str) -> None:
     """Write the fixture as the published generation of a store at ``root``."""
-    generation = new_generation(root)
-    store = ox.Store(str(generation))
-    store.load(fixture_trig().encode(), format=ox.RdfFormat.TRIG, base_iri=base + "/")
-    # the coverage cube, as the build materialises it over the published graphs
-    graphs = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
-    cube = materialise(store, base, graphs)
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(f"{base}/graph/cube")) for t in cube)
-    store.flush()
-    del store
-    publish_generation(root, generation)
+
+    def add_cube(store: ox.Store) -> None:  # the coverage cube, as the build materialises it over the graphs
+        graphs = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+        cube = materialise(store, base, graphs)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(f"{base}/graph/cube")) for t in cube)
+
+    publish_fixture(root, fixture_trig(), format=ox.RdfFormat.TRIG, base=base, then=add_cube)

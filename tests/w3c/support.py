@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import gc
-import socket
-import threading
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
-import uvicorn
+from builds import publish_fixture
+from servers import AppServer, free_port
 
 from ecograph.settings import Settings
-from ecograph.store.embedded import new_generation, publish_generation
 from ecograph.web.app import create_app
 
 BASE = "http://localhost:8000"
@@ -23,29 +19,13 @@ BASE = "http://localhost:8000"
 
 def build_store(root: Path, quads: Iterable[ox.Quad] | bytes) -> Path:
     """Publish a new generation holding ``quads`` (or N-Quads bytes) under ``root``."""
-    generation = new_generation(root)
-    store = ox.Store(str(generation))
-    if isinstance(quads, bytes):
-        store.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
-    else:
-        store.bulk_extend(list(quads))
-    store.flush()
-    del store
-    gc.collect()
-    publish_generation(root, generation)
-    return generation
+    return publish_fixture(root, quads)
 
 
 def settings_for(root: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {"base": BASE, "store": root, "workers": 2, "query_timeout": 5.0}
     values.update(overrides)
     return replace(Settings(), **values)  # type: ignore[arg-type]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class LiveServer:
@@ -63,18 +43,5 @@ def live_server(settings: Settings, *, use_base: bool = False) -> Iterator[LiveS
     if use_base:
         settings = replace(settings, base=f"http://127.0.0.1:{port}")
     live = LiveServer(settings, port)
-    config = uvicorn.Config(live.app, host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    try:
+    with AppServer(live.app, port, lifespan="on"):
         yield live
-    finally:
-        server.should_exit = True
-        thread.join(15)
