@@ -117,11 +117,10 @@ def ingest_child(zip_path: str) -> None:
             marks["scan_done"] = time.perf_counter()
         print(message, file=sys.stderr, flush=True)
 
-    kbo.progress = note
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     identity = Identity.from_csv(ROOT / "data" / "curated" / "organisations.csv")
     ctx = IngestContext(base="http://localhost:8000", files={"zip": Path(zip_path), "postcodes": POSTCODES},
-                        data_dir=ROOT / "data", identity=identity)
+                        data_dir=ROOT / "data", identity=identity, progress=note)
     t0 = time.perf_counter()
     triples = 0
     size = 0

@@ -13,6 +13,7 @@ import pytest
 from ecograph.ingest import kbo
 from ecograph.ingest.base import IngestContext, IngestError
 from ecograph.ingest.identity import Identity
+from ecograph.ingest.readers import kbo_zip
 from ecograph.model.namespaces import DCTERMS, ECO, ORG, RDF, RDFS, SCHEMA
 from ecograph.model.nt import serialize
 
@@ -284,7 +285,7 @@ def test_quoted_line_breaks_and_quotes_keep_line_numbers(tmp_path: Path) -> None
 
 def test_large_member_read_in_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Blocks smaller than a row: carried-over lines and multi-line records across blocks."""
-    monkeypatch.setattr(kbo, "BLOCK", 7)
+    monkeypatch.setattr(kbo_zip, "BLOCK", 7)
     rows = [r[:] for r in TABLES["denomination.csv"]]
     rows[2][3] = 'Code, "Quoted"\n& Co'
     path = write_kbo_zip(tmp_path / "kbo.zip", replace={"denomination.csv": _csv("denomination.csv", rows)})

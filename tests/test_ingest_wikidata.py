@@ -20,6 +20,7 @@ import pyoxigraph as ox
 import pytest
 from test_ingest_kbo import write_kbo_zip
 
+from ecograph.build import harvest_wikidata
 from ecograph.ingest import wikidata
 from ecograph.ingest.base import IngestContext, IngestError
 from ecograph.ingest.identity import Identity
@@ -127,13 +128,13 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory, qids: dict[str, str]) -> 
 @pytest.fixture(scope="module")
 def fetched(tmp_path_factory: pytest.TempPathFactory, endpoint: str, qids: dict[str, str]) -> Path:
     out = tmp_path_factory.mktemp("downloads") / "wikidata" / "organisations.tsv"
-    wikidata.fetch_wikidata(endpoint, out, qids, page_size=2, pause=0, progress=lambda _m: None)
+    harvest_wikidata.fetch_wikidata(endpoint, out, qids, page_size=2, pause=0, progress=lambda _m: None)
     return out
 
 
 def test_fetch_pages_and_sidecar(fetched: Path, endpoint: str, qids: dict[str, str], tmp_path: Path) -> None:
     one_page = tmp_path / "one.tsv"
-    rows = wikidata.fetch_wikidata(endpoint, one_page, qids, page_size=1000, pause=0, progress=lambda _m: None)
+    rows = harvest_wikidata.fetch_wikidata(endpoint, one_page, qids, page_size=1000, pause=0, progress=lambda _m: None)
     assert fetched.read_text().splitlines()[0].split("\t") == ["?" + c for c in wikidata.COLUMNS]
     assert sorted(fetched.read_text().splitlines()) == sorted(one_page.read_text().splitlines())
     assert rows == len(one_page.read_text().splitlines()) - 1 >= 3
@@ -154,14 +155,14 @@ def test_retries_with_backoff() -> None:
             raise urllib.error.HTTPError("http://127.0.0.1/", 429 if len(calls) == 1 else 503, "busy", headers, None)
         return b"ok"
 
-    assert wikidata.with_retries(flaky, backoff=1.0, sleep=waits.append) == b"ok"
+    assert harvest_wikidata.with_retries(flaky, backoff=1.0, sleep=waits.append) == b"ok"
     assert waits == [1.0, 7.0]  # back-off, then the server's Retry-After
 
     def bad_query() -> bytes:
         raise urllib.error.HTTPError("http://127.0.0.1/", 400, "bad", email.message.Message(), None)
 
     with pytest.raises(urllib.error.HTTPError):
-        wikidata.with_retries(bad_query, sleep=waits.append)
+        harvest_wikidata.with_retries(bad_query, sleep=waits.append)
 
 
 @pytest.fixture(scope="module")

@@ -38,6 +38,7 @@ from ecograph.build.gate import ShaclGate
 from ecograph.build.report import BuildError, BuildReport, Progress, SourceReport
 from ecograph.build.triples import TripleReader
 from ecograph.ingest.base import IngestContext, IngestError, utf8_error
+from ecograph.ingest.lookups import Lookups
 from ecograph.model import nt
 from ecograph.model.namespaces import DCTERMS, ECO, PROV, RDF, VOID, XSD
 from ecograph.model.sources import SOURCES, Source
@@ -124,9 +125,14 @@ def _stage(settings: Settings, publisher: Publisher, sources: tuple[Source, ...]
            report: BuildReport) -> _Staged:
     staged = _Staged([load_ontology(publisher.stage, settings, progress)])
     gate = ShaclGate(ONTOLOGY_DIR / "shapes.ttl")
-    identity = _identity(settings)
-    for source in sources:
-        report.sources.append(_stage_source(publisher, settings, source, gate, staged, identity, progress))
+    lookups = Lookups()  # what several ingesters read (REFNIS, ROR, KBO, curated): read once per build
+    identity = _identity(settings, lookups)
+    try:
+        for source in sources:
+            report.sources.append(_stage_source(publisher, settings, source, gate, staged, identity, progress,
+                                                lookups=lookups))
+    finally:
+        lookups.close()
     return staged
 
 
@@ -212,14 +218,12 @@ def _provenance(settings: Settings, source: Source, report: SourceReport, files:
     return nt.serialize(triples)
 
 
-def _identity(settings: Settings) -> Any:
+def _identity(settings: Settings, lookups: Lookups) -> Any:
     path = settings.data / "curated" / "organisations.csv"
     if not path.is_file():
         return None
-    from ecograph.ingest.identity import Identity
-
     try:
-        return Identity.from_csv(path)
+        return lookups.identity(path)
     except IngestError as exc:  # every source's keys depend on it: publish nothing rather than other keys
         raise BuildError(f"{exc} — nothing was published") from None
 
@@ -232,6 +236,7 @@ def _stage_source(
     staged: _Staged,
     identity: Any,
     progress: Progress,
+    lookups: Lookups | None = None,
 ) -> SourceReport:
     t0 = time.perf_counter()
     rep = SourceReport(source.name)
@@ -250,7 +255,8 @@ def _stage_source(
     else:
         name = source.ingester if "." in source.ingester else f"ecograph.ingest.{source.ingester}"
         module = importlib.import_module(name)
-        ctx = IngestContext(base=settings.base, files=files, data_dir=settings.data, identity=identity)
+        ctx = IngestContext(base=settings.base, files=files, data_dir=settings.data, identity=identity,
+                            lookups=lookups, progress=progress)
         reader = TripleReader(module.read(ctx), progress, source.name)
         try:
             store.bulk_load(reader, format=ox.RdfFormat.N_TRIPLES, to_graph=target)

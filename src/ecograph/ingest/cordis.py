@@ -35,23 +35,26 @@ research-stage capability in each sector that their projects' EuroSciVoc fields 
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
-from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from ecograph.ingest.base import IngestContext, IngestError, csv_records, csv_rows
-from ecograph.ingest.curated import REL_COLUMNS
+from ecograph.ingest.base import IngestContext, IngestError, csv_records
 from ecograph.ingest.identity import Identity, normalise_name
-from ecograph.ingest.kbo import ECO_MATCH_EVIDENCE, curated_capabilities
+from ecograph.ingest.readers.cordis import (
+    ACTIVITY_TYPES,
+    CODE_PATH,
+    Extract,
+    Organisation,
+    Participation,
+    Project,
+    read_zip,
+)
 from ecograph.model.namespaces import DCTERMS, ECO, RDF, RDFS, SCHEMA, WGS, XSD
 from ecograph.model.nt import TermError, Triple, iri, lit
 from ecograph.model.schemes import load_sectors
 
-REGION_NUTS = "BE24"
 MAPPING_FILE = "euroscivoc_sectors.csv"
 PROJECT_PAGE = "https://cordis.europa.eu/project/id/"
 EURIO = "http://data.europa.eu/s66#"
@@ -72,247 +75,19 @@ ECO_EC_CONTRIBUTION = ECO.ecContribution
 ECO_TOTAL_COST = ECO.totalCost
 ECO_ACTIVITY_TYPE = ECO.activityType
 ECO_FRAMEWORK = ECO.frameworkProgramme
-
-PROJECT_COLUMNS = ("id", "acronym", "status", "title", "startDate", "endDate", "totalCost",
-                   "ecMaxContribution", "frameworkProgramme")
-ORG_COLUMNS = ("projectID", "organisationID", "vatNumber", "name", "shortName", "activityType", "postCode",
-               "city", "country", "nutsCode", "geolocation", "organizationURL", "role", "ecContribution")
-ESV_COLUMNS = ("projectID", "euroSciVocCode", "euroSciVocPath")
-ROLES = frozenset({"coordinator", "participant", "partner", "associatedpartner", "thirdparty"})
-ACTIVITY_TYPES: dict[str, str] = {
-    "HES": ECO.University,
-    "REC": ECO.ResearchCentre,
-    "PRC": ECO.Company,
-    "PUB": ECO.GovernmentBody,
-    "OTH": ECO.OtherOrganisation,
-}
-_DIGITS = re.compile(r"[0-9]+")
-_DECIMAL = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
-_DATE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[ T][0-9:.]+Z?)?")
+ECO_MATCH_EVIDENCE = ECO.matchEvidence
 _BE_VAT = re.compile(r"BE\s*0?([01][0-9]{9})")
-_CODE_PATH = re.compile(r"(?:/[0-9]+)+")
 _GEO = re.compile(r"\(?\s*(-?[0-9]+(?:\.[0-9]+)?)\s*,\s*(-?[0-9]+(?:\.[0-9]+)?)\s*\)?")
-
-
-# ----------------------------------------------------------------------------------------------
-# reading
-
-
-def _members(path: Path) -> tuple[zipfile.ZipFile, dict[str, str]]:
-    try:
-        zf = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise IngestError(path, None, f"not a readable zip: {exc}") from None
-    names = {Path(n).name: n for n in zf.namelist() if not n.endswith("/")}
-    missing = [m for m in ("project.csv", "organization.csv", "euroSciVoc.csv") if m not in names]
-    if missing:
-        zf.close()
-        raise IngestError(path, None, f"the zip lacks {', '.join(missing)}")
-    return zf, names
-
-
-def cordis_rows(
-    zf: zipfile.ZipFile, member: str, where: str, columns: tuple[str, ...]
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """(start line, row) of a CORDIS CSV (``;``-separated); the header must hold ``columns``."""
-    with zf.open(member) as raw:
-        text = io.TextIOWrapper(io.BufferedReader(raw, 1 << 20), encoding="utf-8-sig", newline="")
-        yield from csv_rows(text, where, columns, delimiter=";")
-
-
-def decimal(value: str) -> str:
-    """A CORDIS amount as an xsd:decimal lexical form (decimal comma accepted); ValueError if not one."""
-    if not _DECIMAL.fullmatch(value):
-        raise ValueError(f"{value!r} is not a decimal number")
-    return value.replace(",", ".")
-
-
-def iso_date(value: str) -> str:
-    match = _DATE.fullmatch(value)
-    if not match:
-        raise ValueError(f"{value!r} is not a date yyyy-mm-dd")
-    return match.group(1)
-
-
-@dataclass
-class Participation:
-    project: str
-    pic: str
-    role: str
-    activity: str
-    contribution: str
-    line: int
-
-
-@dataclass
-class Organisation:
-    pic: str
-    name: str
-    short: str
-    vat: str
-    activity: str
-    country: str
-    postcode: str
-    city: str
-    nuts: str
-    url: str
-    geo: str
-    in_region: bool = False
-    key: str = ""
-    evidence: str = ""
-    projects: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Project:
-    id: str
-    acronym: str
-    title: str
-    start: str
-    end: str
-    total: str
-    ec_max: str
-    programme: str
-    fields: list[tuple[str, str]] = field(default_factory=list)  # (code path, label path)
-
-
-@dataclass
-class Extract:
-    projects: dict[str, Project] = field(default_factory=dict)
-    organisations: dict[str, Organisation] = field(default_factory=dict)
-    participations: list[Participation] = field(default_factory=list)
-    rows: int = 0
-    rejected: Counter[str] = field(default_factory=Counter)
-
-
-def read_zip(path: Path, out: Extract) -> None:
-    """Add the region's projects of one CORDIS zip to ``out`` (three passes over small files)."""
-    zf, names = _members(path)
-    with zf:
-        where = f"{path}/organization.csv"
-        region_projects: set[str] = set()
-        for line, row in cordis_rows(zf, names["organization.csv"], where, ORG_COLUMNS):
-            out.rows += 1
-            _check_participant(row, where, line)
-            if row["nutsCode"].upper().startswith(REGION_NUTS):
-                region_projects.add(row["projectID"])
-        for line, row in cordis_rows(zf, names["organization.csv"], where, ORG_COLUMNS):
-            if row["projectID"] not in region_projects:
-                out.rejected["participation in a project without a region participant"] += 1
-                continue
-            pic = row["organisationID"]
-            org = out.organisations.get(pic)
-            if org is None:
-                org = out.organisations[pic] = Organisation(
-                    pic, row["name"], row["shortName"], row["vatNumber"], row["activityType"].upper(),
-                    row["country"].upper(), row["postCode"], row["city"], row["nutsCode"].upper(),
-                    row["organizationURL"], row["geolocation"])
-            if row["nutsCode"].upper().startswith(REGION_NUTS):
-                org.in_region = True
-            if row["projectID"] not in org.projects:
-                org.projects.append(row["projectID"])
-            out.participations.append(Participation(
-                row["projectID"], pic, row["role"], row["activityType"].upper(),
-                decimal(row["ecContribution"]) if row["ecContribution"] else "", line))
-        where = f"{path}/project.csv"
-        for line, row in cordis_rows(zf, names["project.csv"], where, PROJECT_COLUMNS):
-            out.rows += 1
-            if not _DIGITS.fullmatch(row["id"]):
-                raise IngestError(where, line, f"id {row['id']!r} is not a number")
-            try:
-                start = iso_date(row["startDate"]) if row["startDate"] else ""
-                end = iso_date(row["endDate"]) if row["endDate"] else ""
-                total = decimal(row["totalCost"]) if row["totalCost"] else ""
-                ec_max = decimal(row["ecMaxContribution"]) if row["ecMaxContribution"] else ""
-            except ValueError as exc:
-                raise IngestError(where, line, str(exc)) from None
-            if row["id"] not in region_projects:
-                out.rejected["project without a region participant"] += 1
-                continue
-            if not row["title"]:
-                raise IngestError(where, line, "title is empty")
-            out.projects[row["id"]] = Project(row["id"], row["acronym"], row["title"], start, end, total, ec_max,
-                                              row["frameworkProgramme"])
-        where = f"{path}/euroSciVoc.csv"
-        for line, row in cordis_rows(zf, names["euroSciVoc.csv"], where, ESV_COLUMNS):
-            out.rows += 1
-            code = row["euroSciVocCode"]
-            if not _CODE_PATH.fullmatch(code):
-                raise IngestError(where, line, f"euroSciVocCode {code!r} is not a code path like /23/43/251")
-            project = out.projects.get(row["projectID"])
-            if project is not None:
-                project.fields.append((code, row["euroSciVocPath"]))
-    missing = {p.project for p in out.participations} - set(out.projects)
-    if missing:
-        raise IngestError(f"{path}/project.csv", None,
-                          f"organization.csv names project(s) not in project.csv: {', '.join(sorted(missing)[:5])}")
-
-
-def _check_participant(row: dict[str, str], where: str, line: int) -> None:
-    for column in ("projectID", "organisationID"):
-        if not _DIGITS.fullmatch(row[column]):
-            raise IngestError(where, line, f"{column} {row[column]!r} is not a number")
-    if row["role"].lower() not in ROLES:
-        raise IngestError(where, line, f"role {row['role']!r} is not one of {', '.join(sorted(ROLES))}")
-    if row["activityType"] and row["activityType"].upper() not in ACTIVITY_TYPES:
-        raise IngestError(where, line, f"activityType {row['activityType']!r} is not HES, REC, PRC, PUB or OTH")
-    if not row["name"]:
-        raise IngestError(where, line, "name is empty")
-    if row["ecContribution"]:
-        try:
-            decimal(row["ecContribution"])
-        except ValueError as exc:
-            raise IngestError(where, line, f"ecContribution: {exc}") from None
-
 
 # ----------------------------------------------------------------------------------------------
 # matching
 
 
-def ror_name_index(ctx: IngestContext, paths: Iterable[Path]) -> tuple[dict[str, str | None], dict[str, str]]:
-    """(normalised name → key or None when ambiguous, short ROR id → key) of the ROR dump(s).
-
-    Keys as the ROR ingester gives them: the curated key when :class:`Identity` matches the
-    record, else ``ror-<short id>``; withdrawn records are not published and not indexed.
-    """
-    from ecograph.ingest.ror import _Record, iter_json_array
-
-    by_name: dict[str, str | None] = {}
-    by_ror: dict[str, str] = {}
-    for path, schema in zip(paths, (2, 1), strict=False):
-        for index, raw in iter_json_array(path):
-            rec = _Record(path, index, raw, schema)
-            if rec.status == "withdrawn" or rec.short in by_ror:
-                continue
-            names = [rec.display] + [n for n, _ in rec.names]
-            key = None
-            if ctx.identity is not None:
-                key = ctx.identity.key_for(ror=rec.ror, wikidata=rec.wikidata[0] if rec.wikidata else None,
-                                           names=names)
-            key = key or f"ror-{rec.short}"
-            by_ror[rec.short] = key
-            for name in names:
-                norm = normalise_name(name)
-                if norm:
-                    by_name[norm] = key if by_name.get(norm, key) == key else None
-    return by_name, by_ror
-
-
 def kbo_keys(ctx: IngestContext) -> dict[str, str]:
     """KBO number → organisation key, for the enterprises the KBO graph of the same extract describes."""
-    from ecograph.ingest import kbo
-
-    sub = IngestContext(base=ctx.base, data_dir=ctx.data_dir, identity=ctx.identity,
-                        files={k: v for k, v in ctx.files.items() if k in ("postcodes", "refnis")}
-                        | {"zip": ctx.file("kbo")})
-    places = kbo.load_places(sub)
-    kz = kbo.KboZip(ctx.file("kbo"))
-    try:
-        found = kbo.scan(kz, places)
-    finally:
-        kz.close()
-    kbo.match_curated(found.enterprises.values(), ctx.identity)
-    return {number: ent.key for number, ent in found.enterprises.items()}
+    return ctx.lookups.kbo_keys(ctx.file("kbo"), regions=ctx.data_dir / "regions.csv",
+                                postcodes=ctx.files.get("postcodes"), refnis=ctx.files.get("refnis"),
+                                identity=ctx.identity, progress=ctx.progress)
 
 
 def kbo_number(vat: str) -> str | None:
@@ -369,7 +144,7 @@ def load_mapping(path: Path) -> list[FieldRule]:
     seen: set[tuple[str, str]] = set()
     for line, row in csv_records(path, ("euroscivoc_code_path", "label_path", "sector", "rationale")):
         code = row["euroscivoc_code_path"]
-        if not _CODE_PATH.fullmatch(code):
+        if not CODE_PATH.fullmatch(code):
             raise IngestError(path, line, f"euroscivoc_code_path {code!r} is not like /23/43/251")
         if row["sector"] not in sectors:
             raise IngestError(path, line, f"sector {row['sector']!r} is not a sector key")
@@ -411,11 +186,12 @@ def read(ctx: IngestContext) -> Iterator[Triple]:
     rules = load_mapping(ctx.data_dir / MAPPING_FILE)
     kbo = kbo_keys(ctx) if "kbo" in ctx.files and any(kbo_number(o.vat) for o in extract.organisations.values()) \
         else {}
-    ror_paths = [p for p in (ctx.files.get("ror"), ctx.files.get("ror_v1")) if p is not None]
-    ror_names, _ = ror_name_index(ctx, ror_paths) if ror_paths else ({}, {})
+    ror_dumps = [(p, schema) for p, schema in ((ctx.files.get("ror"), 2), (ctx.files.get("ror_v1"), 1))
+                 if p is not None]
+    ror_names = ctx.lookups.ror_keys(ror_dumps, ctx.identity)[0] if ror_dumps else {}
     for org in extract.organisations.values():
         match(org, kbo, ror_names, ctx.identity)
-    postcodes = _postcodes(ctx.files.get("postcodes"))
+    postcodes = _postcodes(ctx)
     for project in extract.projects.values():
         yield from _project(ctx, project)
     for org in extract.organisations.values():
@@ -426,12 +202,13 @@ def read(ctx: IngestContext) -> Iterator[Triple]:
     yield from _capabilities(ctx, extract, rules)
 
 
-def _postcodes(path: Path | None) -> dict[str, str]:
+def _postcodes(ctx: IngestContext) -> dict[str, str]:
     """Belgian postcode → NIS code, for postcodes that serve one municipality only."""
+    path = ctx.files.get("postcodes")
     if path is None:
         return {}
     found: dict[str, set[str]] = {}
-    for _line, row in csv_records(path, ("postal_code", "municipality_nis")):
+    for _line, row in ctx.lookups.table(path).rows(("postal_code", "municipality_nis")):
         found.setdefault(row["postal_code"], set()).add(row["municipality_nis"])
     return {pc: next(iter(codes)) for pc, codes in found.items() if len(codes) == 1}
 
@@ -511,14 +288,6 @@ def _participation(ctx: IngestContext, part: Participation, org: Organisation) -
     yield s, iri(DCTERMS.source), iri(PROJECT_PAGE + part.project)
 
 
-def _curated_statements(data_dir: Path) -> set[str]:
-    """Statement keys of the curated relations (``a.collaborates_with.b``)."""
-    path = data_dir / "curated" / "relations.csv"
-    if not path.is_file():
-        return set()
-    return {f"{r['subject_id']}.{r['relation']}.{r['object_id']}" for _l, r in csv_records(path, REL_COLUMNS)}
-
-
 def _collaborations(ctx: IngestContext, extract: Extract) -> Iterator[Triple]:
     """Region participant × co-participant pairs, weighted by their number of joint projects."""
     members: dict[str, set[str]] = {}
@@ -534,7 +303,7 @@ def _collaborations(ctx: IngestContext, extract: Extract) -> Iterator[Triple]:
                     projects = joint.setdefault(pair, [])
                     if project not in projects:
                         projects.append(project)
-    curated = _curated_statements(ctx.data_dir)
+    curated = ctx.lookups.curated_statements(ctx.data_dir / "curated" / "relations.csv")
     predicate = iri(ECO.collaboratesWith)
     for (a, b), projects in sorted(joint.items()):
         sa, sb = iri(ctx.id("org", a)), iri(ctx.id("org", b))
@@ -556,7 +325,7 @@ def _collaborations(ctx: IngestContext, extract: Extract) -> Iterator[Triple]:
 
 
 def _capabilities(ctx: IngestContext, extract: Extract, rules: list[FieldRule]) -> Iterator[Triple]:
-    curated_caps = curated_capabilities(ctx.data_dir)
+    curated_caps = ctx.lookups.curated_capabilities(ctx.data_dir / "curated" / "organisations.csv")
     clusters = {s.key: s.cluster or s.key for s in load_sectors()}
     written: set[str] = set()
     active: set[tuple[str, str]] = set()

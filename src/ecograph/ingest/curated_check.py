@@ -32,18 +32,10 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from ecograph.ingest.base import IngestError
-from ecograph.ingest.curated import (
-    BELGIUM,
-    ORG_COLUMNS,
-    ORG_OPTIONAL,
-    REL_COLUMNS,
-    RowError,
-    read_rows,
-    validate_org,
-    validate_relation,
-)
 from ecograph.ingest.identity import ROR_PREFIX, normalise_name, normalise_ror, split_list
 from ecograph.ingest.places import Municipalities, PlaceError, UnknownPlace
+from ecograph.ingest.readers.curated import ORG_COLUMNS, ORG_OPTIONAL, REL_COLUMNS, read_rows
+from ecograph.ingest.readers.curated_rules import BELGIUM, RowError, validate_org, validate_relation
 
 DEFAULT_SHARED = Path("..") / "shared" / "data"
 REFNIS_FILE = Path("belgif-refnis") / "refnis2025_all.csv"

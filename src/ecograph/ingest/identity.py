@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecograph.ingest.base import not_utf8
+from ecograph.ingest.readers.common import not_utf8
 
 ROR_PREFIX = "https://ror.org/"
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"

@@ -17,6 +17,7 @@ A row is a triple (a line); ``rows_read`` counts triples.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ecograph.ingest.base import IngestContext, IngestError
-from ecograph.ingest.refnis import ntriples_lines
+from ecograph.ingest.readers.ntriples import ntriples_lines
 from ecograph.model.namespaces import RDF, SKOS
 from ecograph.model.nt import Triple
 
@@ -38,26 +39,22 @@ _FOUR = re.compile(r"^[0-9]{4}$")
 _LINKS = {SKOS.broader, SKOS.narrower}
 
 
-def _first_pass(path: Path) -> tuple[str, set[str]]:
+def _first_pass(path: Path, lines: list[bytes]) -> tuple[str, set[str]]:
     """The concept scheme IRI and the IRIs of concepts with an empty skos:notation.
 
     A cheap scan of the raw lines; the real validation happens in the second pass.
     """
     junk: set[str] = set()
     schemes: set[str] = set()
-    try:
-        with path.open("rb") as handle:
-            for raw in handle:
-                if b'""' in raw:
-                    m = _EMPTY_NOTATION.match(raw.decode("utf-8", "replace"))
-                    if m:
-                        junk.add(m.group(1))
-                elif _SCHEME_MARK in raw:
-                    m = _SCHEME.match(raw.decode("utf-8", "replace"))
-                    if m:
-                        schemes.add(m.group(1))
-    except OSError as exc:
-        raise IngestError(path, None, f"cannot open: {exc.strerror}") from None
+    for raw in lines:
+        if b'""' in raw:
+            m = _EMPTY_NOTATION.match(raw.decode("utf-8", "replace"))
+            if m:
+                junk.add(m.group(1))
+        elif _SCHEME_MARK in raw:
+            m = _SCHEME.match(raw.decode("utf-8", "replace"))
+            if m:
+                schemes.add(m.group(1))
     if len(schemes) != 1:
         raise IngestError(path, None, f"expected one skos:ConceptScheme, found {len(schemes)}")
     return schemes.pop(), junk
@@ -98,9 +95,14 @@ def fix_triple(triple: ox.Triple, prefix: str) -> tuple[str, str, str, bool]:
 
 
 def _read_file(ctx: IngestContext, path: Path) -> Iterator[Triple]:
-    scheme, junk = _first_pass(path)
+    # both passes over the lines of one read (a code list is a few MB)
+    try:
+        lines = io.BytesIO(path.read_bytes()).readlines()  # as iterating the binary file gives them
+    except OSError as exc:
+        raise IngestError(path, None, f"cannot open: {exc.strerror}") from None
+    scheme, junk = _first_pass(path, lines)
     prefix = scheme.rstrip("/") + "/"  # concepts of a belgif code list live below its scheme IRI
-    for lineno, triple in ntriples_lines(path):
+    for lineno, triple in ntriples_lines(path, lines):
         ctx.rows_read += 1
         if junk and (
             (isinstance(triple.subject, ox.NamedNode) and triple.subject.value in junk)

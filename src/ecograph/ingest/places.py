@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecograph.ingest.refnis import Refnis, load_refnis
+from ecograph.ingest.readers.refnis import Refnis, load_refnis
 
 _OPEN_END = "9999-12-31"
 _LANGUAGES = ("nl", "fr", "de")
@@ -96,7 +96,7 @@ class Municipalities:
 
     @classmethod
     def from_refnis(cls, refnis: Refnis) -> Municipalities:
-        """From the REFNIS tree read by :func:`ecograph.ingest.refnis.load_refnis`."""
+        """From the REFNIS tree read by :func:`ecograph.ingest.readers.refnis.load_refnis`."""
         units: list[Municipality] = []
         for code, unit in sorted(refnis.units.items()):
             if unit.level != "municipality":

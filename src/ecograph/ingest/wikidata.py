@@ -2,11 +2,9 @@
 
 Two steps, so that ``ecograph build`` stays offline and reproducible:
 
-* :func:`fetch_wikidata` (the "download" of this source) runs the saved query
-  ``queries/wikidata/organisations.rq`` against a SPARQL endpoint (Wikidata's by default), page by
-  page (``LIMIT``/``OFFSET`` over a total order), politely: a descriptive User-Agent, a pause
-  between pages, retries with exponential back-off on 429/5xx and network errors (honouring
-  ``Retry-After``). It writes the pages as one SPARQL 1.1 TSV results file
+* :func:`ecograph.build.harvest_wikidata.fetch_wikidata` (the "download" of this source, with the
+  network: it lives in ``build``) runs the saved query ``queries/wikidata/organisations.rq``
+  against a SPARQL endpoint and writes the pages as one SPARQL 1.1 TSV results file
   (``wikidata/organisations.tsv`` in the downloads folder), with a fetch sidecar.
 * :func:`read` (the ingester) reads that file: one row per organisation × municipality × type ×
   identifier, grouped by organisation.
@@ -25,26 +23,19 @@ municipality whose ``skos:exactMatch`` is the Wikidata municipality; optional ``
 from __future__ import annotations
 
 import re
-import time
-import urllib.error
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from SPARQLWrapper.SPARQLExceptions import EndPointInternalError
-
-from ecograph.ingest.base import IngestContext, IngestError, csv_records
-from ecograph.ingest.identity import WIKIDATA_ENTITY, normalise_ror, split_list
-from ecograph.ingest.kbo import ECO_MATCH_EVIDENCE, ENTERPRISE_NUMBER
-from ecograph.ingest.refnis import load_refnis
-from ecograph.model import resources
+from ecograph.ingest.base import IngestContext, IngestError
+from ecograph.ingest.identity import WIKIDATA_ENTITY, normalise_ror
+from ecograph.ingest.readers.kbo_zip import ENTERPRISE_NUMBER
+from ecograph.ingest.readers.refnis import Refnis, load_refnis
 from ecograph.model.namespaces import DCTERMS, ECO, RDF, RDFS, SCHEMA, WGS, XSD
 from ecograph.model.nt import TermError, Triple, iri, lit
 
-ENDPOINT = "https://query.wikidata.org/sparql"
-QUERY_FILE = resources.queries_dir() / "wikidata" / "organisations.rq"
+ECO_MATCH_EVIDENCE = ECO.matchEvidence
 COLUMNS = ("org", "municipality", "type", "labelNl", "labelEn", "ror", "kbo", "website", "inception", "coord")
-PAGE_SIZE = 5000
 WDT = "http://www.wikidata.org/prop/direct/"
 
 # wdt:P31 values → kind class; the first listed type an organisation has wins
@@ -71,7 +62,7 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("Q6881511", ECO.Company),  # enterprise
     ("Q21980538", ECO.Company),  # commercial organization
 )
-_QID = re.compile(r"^Q[1-9][0-9]*$")
+QID = re.compile(r"^Q[1-9][0-9]*$")
 _POINT = re.compile(r"^\s*Point\(\s*(-?[0-9]+(?:\.[0-9]+)?)\s+(-?[0-9]+(?:\.[0-9]+)?)\s*\)\s*$", re.IGNORECASE)
 _YEAR = re.compile(r"^([0-9]{4})-")
 _TERM = re.compile(r'^(?:<([^<>"\s]*)>|"((?:[^"\\]|\\.)*)"(?:@([a-zA-Z]+(?:-[a-zA-Z0-9]+)*)|\^\^<([^<>"\s]*)>)?)$')
@@ -79,13 +70,13 @@ _UNESCAPE = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'
 
 
 # ----------------------------------------------------------------------------------------------
-# fetching (the "download" of this source)
+# the municipalities' QIDs (for the harvest, ecograph.build.harvest_wikidata, and for places)
 
 
-def municipality_qids(refnis_path: Path, members: Iterable[str] | None = None) -> dict[str, str]:
+def municipality_qids(refnis_path: Path | Refnis, members: Iterable[str] | None = None) -> dict[str, str]:
     """Wikidata QID → NIS code of the current municipalities at or below the NIS codes ``members``
     (all municipalities when None), from the REFNIS ``skos:exactMatch`` links."""
-    refnis = load_refnis(refnis_path)
+    refnis = refnis_path if isinstance(refnis_path, Refnis) else load_refnis(refnis_path)
     found: dict[str, str] = {}
     if members is None:
         codes = [u.notation for u in refnis.units.values() if u.level == "municipality" and u.current]
@@ -93,120 +84,15 @@ def municipality_qids(refnis_path: Path, members: Iterable[str] | None = None) -
         codes = []
         for member in members:
             if member not in refnis.units:
-                raise IngestError(refnis_path, None, f"unknown NIS code {member}")
+                where = refnis_path if isinstance(refnis_path, Path) else "refnis"
+                raise IngestError(where, None, f"unknown NIS code {member}")
             codes.extend(refnis.municipalities_under(member))
     for nis in codes:
         for match in refnis.units[nis].exact:
             qid = match.rstrip("/").rsplit("/", 1)[-1]
-            if "wikidata.org" in match and _QID.match(qid):
+            if "wikidata.org" in match and QID.match(qid):
                 found[qid] = nis
     return found
-
-
-def fetch_source(
-    downloads: Path, data_dir: Path, *, endpoint: str = ENDPOINT, region: str = "arrondissement-leuven",
-    progress: Callable[[str], None] = print, **options: object,
-) -> int:
-    """``ecograph fetch --source wikidata``: query for the municipalities of ``region`` (data/regions.csv).
-
-    Needs the REFNIS file fetched first (``belgif-refnis/refnis2025.nt``), for the municipalities' QIDs.
-    """
-    from ecograph.ingest.kbo import region_members
-    from ecograph.model.sources import get_source
-
-    files = {f.key: f.path for f in get_source("wikidata").files}
-    qids = municipality_qids(downloads / files["refnis"], region_members(data_dir, region))
-    return fetch_wikidata(endpoint, downloads / files["organisations"], qids, progress=progress,
-                          **options)  # type: ignore[arg-type]
-
-
-def build_query(municipalities: Iterable[str], limit: int, offset: int, template: str | None = None) -> str:
-    text = template if template is not None else QUERY_FILE.read_text(encoding="utf-8")
-    values = " ".join(f"wd:{q}" for q in sorted(set(municipalities)))
-    return (text.replace("{{municipalities}}", values).replace("{{limit}}", str(limit))
-            .replace("{{offset}}", str(offset)))
-
-
-def with_retries(call: Callable[[], bytes], *, attempts: int = 5, backoff: float = 2.0,
-                 sleep: Callable[[float], None] = time.sleep) -> bytes:
-    """``call()``, retried on HTTP 429/5xx and network errors with exponential back-off.
-
-    A ``Retry-After`` header (seconds) of the server is honoured when it asks for longer.
-    """
-    delay = backoff
-    for attempt in range(1, attempts + 1):
-        try:
-            return call()
-        except EndPointInternalError:  # SPARQLWrapper's name for an HTTP 500
-            if attempt == attempts:
-                raise
-            wait = delay
-        except urllib.error.HTTPError as exc:
-            if exc.code != 429 and exc.code < 500 or attempt == attempts:
-                raise
-            retry_after = exc.headers.get("Retry-After") if exc.headers else None
-            wait = max(delay, float(retry_after)) if retry_after and retry_after.isdigit() else delay
-        except (urllib.error.URLError, TimeoutError, ConnectionError):
-            if attempt == attempts:
-                raise
-            wait = delay
-        sleep(wait)
-        delay *= 2
-    raise AssertionError("unreachable")
-
-
-def fetch_wikidata(
-    endpoint: str,
-    out_path: Path,
-    municipalities: Iterable[str],
-    *,
-    page_size: int = PAGE_SIZE,
-    pause: float = 1.0,
-    user_agent: str | None = None,
-    timeout: float = 120.0,
-    progress: Callable[[str], None] = print,
-) -> int:
-    """Run the saved query for the municipality QIDs, page by page; write one TSV file. Returns rows.
-
-    ``municipalities``: QIDs (``Q118958``) of the region's municipalities, e.g. from
-    :func:`municipality_qids`. The file is written through a temporary file, so a failed fetch
-    leaves the previous one in place.
-    """
-    from SPARQLWrapper import TSV, SPARQLWrapper
-
-    from ecograph.build.fetch import USER_AGENT, _write_sidecar
-
-    qids = sorted(set(municipalities))
-    if not qids or not all(_QID.match(q) for q in qids):
-        raise ValueError(f"municipalities must be QIDs like Q118958: {qids[:5]}")
-    client = SPARQLWrapper(endpoint, agent=user_agent or f"{USER_AGENT} wikidata-fetch")
-    client.setReturnFormat(TSV)
-    client.setTimeout(int(timeout))
-    client.setMethod("POST")  # the VALUES block of a whole region is long
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(out_path.name + ".part")
-    rows = 0
-    with tmp.open("wb") as out:
-        offset = 0
-        while True:
-            client.setQuery(build_query(qids, page_size, offset))
-            body = with_retries(lambda: client.query().response.read())
-            lines = body.splitlines(keepends=True)
-            if not lines:
-                raise IngestError(endpoint, None, "empty response (expected a TSV header)")
-            if offset == 0:
-                out.write(lines[0] if lines[0].endswith(b"\n") else lines[0] + b"\n")
-            page = [ln if ln.endswith(b"\n") else ln + b"\n" for ln in lines[1:] if ln.strip()]
-            out.writelines(page)
-            rows += len(page)
-            progress(f"[wikidata] {rows:,} rows …")
-            if len(page) < page_size:
-                break
-            offset += page_size
-            time.sleep(pause)
-    tmp.replace(out_path)
-    _write_sidecar(out_path, endpoint)
-    return rows
 
 
 # ----------------------------------------------------------------------------------------------
@@ -248,13 +134,18 @@ class Item:
 
 
 def _entity(value: str, what: str) -> str:
-    if not value.startswith(WIKIDATA_ENTITY) or not _QID.match(value[len(WIKIDATA_ENTITY):]):
+    if not value.startswith(WIKIDATA_ENTITY) or not QID.match(value[len(WIKIDATA_ENTITY):]):
         raise ValueError(f"{what} is not a Wikidata entity IRI: {value!r}")
     return value[len(WIKIDATA_ENTITY):]
 
 
 def read_items(path: Path) -> dict[str, Item]:
     """The organisations of a fetched TSV, rows grouped by organisation."""
+    return read_tsv(path)[0]
+
+
+def read_tsv(path: Path) -> tuple[dict[str, Item], int]:
+    """The organisations of a fetched TSV and its number of lines after the header (one read)."""
     items: dict[str, Item] = {}
     try:
         handle = path.open(encoding="utf-8", newline="")
@@ -279,7 +170,7 @@ def read_items(path: Path) -> dict[str, Item]:
             raise IngestError(path, lineno, f"not UTF-8: {exc.reason}") from None
         except ValueError as exc:
             raise IngestError(path, lineno, str(exc)) from None
-    return items
+    return items, lineno - 1
 
 
 def _add_row(items: dict[str, Item], row: dict[str, tuple[str, str, str | None] | None], line: int) -> None:
@@ -335,17 +226,19 @@ def _once(values: list[str], value: str) -> None:
 
 def read(ctx: IngestContext) -> Iterator[Triple]:
     """Triples of the Wikidata enrichment graph (see the module docstring)."""
-    from ecograph.ingest.cordis import kbo_keys, ror_name_index
-
     path = ctx.file("organisations")
-    items = read_items(path)
-    ctx.rows_read += sum(1 for _ in path.open(encoding="utf-8")) - 1
+    items, lines = read_tsv(path)
+    ctx.rows_read += lines
     places: dict[str, str] = {}
     if ctx.files.get("refnis") is not None:
-        places = municipality_qids(ctx.files["refnis"])
-    by_ror = ror_name_index(ctx, [ctx.files["ror"]])[1] if ctx.files.get("ror") else {}
-    kbo = kbo_keys(ctx) if ctx.files.get("kbo") and any(i.kbos for i in items.values()) else {}
-    curated = _curated_facts(ctx.data_dir)
+        places = municipality_qids(ctx.lookups.refnis(ctx.files["refnis"]))
+    by_ror = ctx.lookups.ror_keys([(ctx.files["ror"], 2)], ctx.identity)[1] if ctx.files.get("ror") else {}
+    kbo = {}
+    if ctx.files.get("kbo") and any(i.kbos for i in items.values()):
+        kbo = ctx.lookups.kbo_keys(ctx.files["kbo"], regions=ctx.data_dir / "regions.csv",
+                                   postcodes=ctx.files.get("postcodes"), refnis=ctx.files.get("refnis"),
+                                   identity=ctx.identity, progress=ctx.progress)
+    curated = ctx.lookups.curated_facts(ctx.data_dir / "curated" / "organisations.csv")
     for item in items.values():
         if not item.label:
             ctx.reject("organisation without a Dutch or English label")
@@ -371,15 +264,6 @@ def _match(ctx: IngestContext, item: Item, by_ror: dict[str, str], kbo: dict[str
         item.evidence = "kbo:" + next(n for n in item.kbos if kbo.get(n) == item.key)
         return
     item.key = f"wd-{item.qid}"
-
-
-def _curated_facts(data_dir: Path) -> dict[str, tuple[bool, bool]]:
-    """Curated key → (has a founding year, has a ROR id): what another source already gives it."""
-    path = data_dir / "curated" / "organisations.csv"
-    if not path.is_file():
-        return {}
-    return {r["id"]: (bool(r["founded_year"]), bool(split_list(r["ror_id"])))
-            for _l, r in csv_records(path, ("id", "founded_year", "ror_id"))}
 
 
 def _kind(item: Item) -> str:
@@ -438,4 +322,4 @@ def _item_triples(
     yield s, iri(DCTERMS.source), entity
 
 
-__all__ = ["ENDPOINT", "WDT", "fetch_wikidata", "municipality_qids", "read"]
+__all__ = ["WDT", "municipality_qids", "read", "read_items"]
