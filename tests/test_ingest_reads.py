@@ -5,7 +5,8 @@ with the ways Python opens a file wrapped: ``builtins.open``/``io.open``, ``Path
 ``zipfile.ZipFile`` (and its members), ``gzip.open``. Each open of a file under the downloads or
 the data folder is counted with the module of ours that asked for it. The ingesters (and the
 shared lookups they get from the build) may open each file once; the build itself reads each file
-once more for the checksum of its provenance record, counted apart. (The UTF-8 check of
+once more for the checksum of its provenance record (once, however many sources list the file),
+counted apart. (The UTF-8 check of
 ``ecograph.build.publish.first_bad_utf8`` only runs after a reader met a bad byte, so it is not
 part of a good build.)
 """
@@ -37,7 +38,7 @@ from ecograph.settings import Settings
 
 pytestmark = pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="shared data not available")
 
-BUILD_READS = ("ecograph.build.publish",)  # the provenance checksum (and the UTF-8 check on error)
+BUILD_READS = ("ecograph.build.publish", "ecograph.build.fetch")  # provenance checksum; UTF-8 check on error
 #: zip members read in two passes within one open of their zip, on purpose: the first pass finds the
 #: region's projects so that the second keeps only their participants (see ecograph.ingest.readers.cordis)
 TWO_PASSES = {"organization.csv": 2}
@@ -161,10 +162,13 @@ def test_a_build_reads_each_input_file_once(tmp_path: Path) -> None:
     reads = counter.per_file(ingest)
     for path, n in sorted(reads.items()):
         print(f"{n}  {path}")
-    for path, n in sorted(counter.per_file(lambda c: c in BUILD_READS).items()):
+    checksums = counter.per_file(lambda c: c in BUILD_READS)
+    for path, n in sorted(checksums.items()):
         print(f"build: {n}  {path}")
     assert reads, "the counter saw no input file"
     others = {k: n for k, n in counter.opens.items()
               if not ingest(k[1]) and k[1] not in BUILD_READS and not k[0].endswith(SIDECAR)}
     assert not others, f"opened by neither an ingester nor the build: {others}"
     assert {p: n for p, n in reads.items() if n > TWO_PASSES.get(p.rpartition("!")[2] if "!" in p else "", 1)} == {}
+    hashed_again = {p: n for p, n in checksums.items() if n > 1 and not p.endswith(SIDECAR)}
+    assert not hashed_again, f"input files hashed more than once for provenance: {hashed_again}"

@@ -21,6 +21,7 @@ on the embedded store and right after on a server.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import time
@@ -31,10 +32,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ecograph.build.changes import record_changes
 from ecograph.build.checks import run_checks
 from ecograph.build.derive import DERIVED, ONTOLOGY_DIR, derive, load_ontology
-from ecograph.build.fetch import read_sidecar
+from ecograph.build.fetch import read_sidecar, sha256_file
 from ecograph.build.gate import ShaclGate
 from ecograph.build.report import BuildError, BuildReport, Progress, SourceReport
 from ecograph.build.triples import TripleReader
@@ -116,8 +116,7 @@ def _build(settings: Settings, publisher: Publisher, sources: tuple[Source, ...]
         derive(publisher.stage, settings, staged.graphs, list(staged.records.values()), progress)
     for name in DERIVED[:-1]:  # the meta graph goes with each source's own record
         publisher.publish(name, settings.graph(name))
-    changes = record_changes(publisher, settings, staged.graphs, progress)  # against what readers still see
-    report.triples = publisher.finish([*staged.graphs, *(settings.graph(n) for n in DERIVED), *changes], ready)
+    report.triples = publisher.finish([*staged.graphs, *(settings.graph(n) for n in DERIVED)], ready)
     report.seconds = time.perf_counter() - started
     progress(f"published {publisher.where}: {report.triples:,} triples in {report.seconds:.1f} s")
     return report
@@ -182,13 +181,26 @@ def first_bad_utf8(paths: Iterable[Path]) -> IngestError | None:
 
 
 def _checksum(files: dict[str, Path]) -> str:
+    """One digest over a source's files: each file's SHA-256 under its name.
+
+    A file several sources list (REFNIS, the ROR dump) is hashed once per build, not once per source.
+    """
     digest = hashlib.sha256()
     for key in sorted(files):
         digest.update(key.encode())
-        with files[key].open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
+        digest.update(_file_digest(files[key]))
     return "sha256:" + digest.hexdigest()
+
+
+def _file_digest(path: Path) -> bytes:
+    stat = path.stat()
+    return _digest_of(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _digest_of(path: str, _size: int, _mtime_ns: int) -> bytes:
+    """SHA-256 of a file; size and mtime in the key, so a changed file is read again."""
+    return bytes.fromhex(sha256_file(Path(path)))
 
 
 def _retrieved_at(files: dict[str, Path]) -> str:
