@@ -10,10 +10,21 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ecograph.web.viewer import assets, dashboard, directory, editor, entity, home, network, questions, reports
+from ecograph.web.viewer import (
+    assets,
+    changes,
+    dashboard,
+    directory,
+    editor,
+    entity,
+    home,
+    network,
+    questions,
+    reports,
+)
 
 router = APIRouter()
-for _module in (assets, home, directory, reports, dashboard, network, questions, editor):  # reports first
+for _module in (assets, home, directory, reports, dashboard, network, questions, editor, changes):  # reports first
     router.include_router(_module.router)
 
 #: The richer HTML of ``/doc/<kind>/…`` for these kinds of entity (the Linked Data routes keep the other formats).

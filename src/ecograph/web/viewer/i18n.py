@@ -7,6 +7,7 @@ missing key shows the key, so a forgotten label is visible instead of failing a 
 
 from __future__ import annotations
 
+from ecograph.web.viewer.i18n_changes import CHANGES_STRINGS
 from ecograph.web.viewer.i18n_reports import REPORT_STRINGS
 
 LANGUAGES = ("en", "nl")
@@ -289,6 +290,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "err.notfound": {"en": "Not found", "nl": "Niet gevonden"},
 }
 STRINGS.update(REPORT_STRINGS)  # the directory and the exports
+STRINGS.update(CHANGES_STRINGS)  # the changes and trajectory pages
 
 #: Organisation kinds (local names of the eco: classes), most specific first.
 KIND_LABELS: dict[str, dict[str, str]] = {
