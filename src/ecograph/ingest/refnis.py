@@ -87,9 +87,12 @@ def _unit_triples(ctx: IngestContext, unit: Unit, scheme: str) -> Iterator[Tripl
 
 
 def _region_triples(ctx: IngestContext, key: str, labels: list[tuple[str, str | None]],
-                    members: list[str]) -> Iterator[Triple]:
+                    members: list[str], exact: tuple[str, ...] | list[str] = ()) -> Iterator[Triple]:
     s = iri(ctx.id("region", key))
     yield s, iri(RDF.type), iri(ECO.Region)
+    for target in exact:  # a unit's region: its Eurostat NUTS region, by IRI (questions.regions reads it)
+        if _NUTS.match(target):
+            yield s, iri(ECO.nuts), iri(target)
     for value, lang in labels:
         if value:
             yield s, iri(RDFS.label), lit(value, lang=lang)
@@ -121,7 +124,7 @@ def read(ctx: IngestContext) -> Iterator[Triple]:
         unit = units[code]
         if unit.level in ("arrondissement", "province", "region"):
             yield from _region_triples(ctx, f"{unit.level}-{code}", unit.labels,
-                                       refnis.municipalities_under(code))
+                                       refnis.municipalities_under(code), unit.exact)
 
     regions = ctx.files.get("regions")
     if regions is None:

@@ -23,7 +23,6 @@ def open_store(settings: Settings) -> GraphStore:
     raise ValueError(f"ECOGRAPH_BACKEND={settings.backend!r}: expected one of {', '.join(BACKENDS)}")
 
 
-
 def watch_store(settings: Settings) -> StoreWatch:
     """The published graph, followed as builds publish new ones (the web process's handle)."""
     if settings.backend == "embedded":
