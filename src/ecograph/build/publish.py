@@ -32,6 +32,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ecograph.build.changes import record_changes
 from ecograph.build.checks import run_checks
 from ecograph.build.derive import DERIVED, ONTOLOGY_DIR, derive, load_ontology
 from ecograph.build.fetch import read_sidecar, sha256_file
@@ -116,7 +117,8 @@ def _build(settings: Settings, publisher: Publisher, sources: tuple[Source, ...]
         derive(publisher.stage, settings, staged.graphs, list(staged.records.values()), progress)
     for name in DERIVED[:-1]:  # the meta graph goes with each source's own record
         publisher.publish(name, settings.graph(name))
-    report.triples = publisher.finish([*staged.graphs, *(settings.graph(n) for n in DERIVED)], ready)
+    changes = record_changes(publisher, settings, staged.graphs, progress)  # against what readers still see
+    report.triples = publisher.finish([*staged.graphs, *(settings.graph(n) for n in DERIVED), *changes], ready)
     report.seconds = time.perf_counter() - started
     progress(f"published {publisher.where}: {report.triples:,} triples in {report.seconds:.1f} s")
     return report
