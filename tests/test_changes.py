@@ -186,3 +186,31 @@ def test_changes_pages_and_atom_feed(history: tuple[Settings, dict[str, str]]) -
     assert turtle.headers["content-type"].startswith("text/turtle") and "Changeset" in turtle.text
     assert client.get("/changes/g999999").status_code == 404
     assert client.get("/trajectory").status_code == 200
+
+
+def test_the_changes_graph_in_dumps_void_and_catalogue(history: tuple[Settings, dict[str, str]]) -> None:
+    """The changes graph has its own dump under CC BY, and VoID and DCAT-AP (valid) say what it holds."""
+    import pyshacl
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import DCAT, DCTERMS
+
+    from ecograph.build.dumps import CC_BY, write_dumps
+    from ecograph.web.lod.catalog import build_catalog, build_void
+
+    settings, _names = history
+    infos = write_dumps(settings.store, B)
+    dump = next(i for i in infos if i.graph == changes_graph(B))
+    assert dump.name == "graph-changes.nt.gz" and dump.licence == CC_BY and dump.statements > 0
+    store = EmbeddedStore(settings.store)
+    catalog = Graph().parse(data=build_catalog(store, settings, infos).serialize(format="turtle"), format="turtle")
+    dist = URIRef(f"{B}/catalog#dump-graph-changes.nt.gz")
+    assert (dist, DCTERMS.license, URIRef(CC_BY)) in catalog
+    assert "what changed at each build" in str(catalog.value(dist, DCTERMS.description)).lower()
+    assert (URIRef(f"{B}/catalog#ecograph"), DCAT.distribution, dist) in catalog
+    shapes = REPO.parent / "shared" / "dcat-ap-3.0.0" / "shapes.ttl"
+    conforms, _, report = pyshacl.validate(catalog, shacl_graph=Graph().parse(shapes), allow_warnings=True)
+    assert conforms, report
+    void = build_void(store, settings, infos, {g: 1 for g in store.graphs()})
+    changes = URIRef(changes_graph(B))
+    assert (changes, DCTERMS.title, Literal("What changed at each build", lang="en")) in void
+    assert "changeset" in str(void.value(changes, DCTERMS.description))

@@ -7,8 +7,8 @@ published generation always has its dumps. It writes, into
 gives the same checksum) of:
 
 * the whole graph as Turtle and N-Triples (the union of all named graphs, without duplicates);
-* the whole dataset as N-Quads, TriG and JSON-LD, with the per-source graphs, the inferred graph
-  and the provenance graph;
+* the whole dataset as N-Quads, TriG and JSON-LD, with the per-source graphs, the inferred graph,
+  the cube, the provenance graph and the changes graph (what changed at each build);
 * one N-Triples file per named graph, each under its source's licence;
 
 plus ``manifest.json`` (name, format, media type, size, SHA-256, triples, graph, licence) and a
@@ -74,13 +74,35 @@ def dumps_dir(store_root: Path | str, generation: str) -> Path:
     return Path(store_root) / DUMPS / re.sub(r"[^A-Za-z0-9._-]", "-", generation)
 
 
+# the graphs the project makes itself (under CC BY 4.0), with what each holds (the catalogue's words)
+OWN_GRAPHS = {
+    "ontology": "The ecograph ontology and its concept schemes (sectors, stages, megatrends, places).",
+    "inferred": "What the build infers from the source graphs: class memberships, broader-concept closure, "
+                "inverse and symmetric relations, capabilities of organisations.",
+    "cube": "Coverage counts per sector or megatrend, stage and municipality, precomputed at build time "
+            "as an RDF Data Cube.",
+    "meta": "Provenance: one record per graph (publisher, licence, origin, retrieval time, checksum, size).",
+    "changes": "What changed at each build: organisations, capabilities and relations added or removed, "
+               "coverage counts that moved, dashboard cells that opened or closed, headline figures; "
+               "one changeset per build, kept across builds.",
+}
+
+
 def graph_licence(graph: str, base: str) -> str:
     """The licence of a named graph: its source's, else the project's own (CC BY 4.0)."""
     name = graph.rsplit("/", 1)[-1]
     for source in SOURCES:
         if graph == f"{base}/graph/{source.name}":
             return source.licence
-    return CC_BY if name in ("ontology", "inferred", "cube", "meta") else ""
+    return CC_BY if name in OWN_GRAPHS else ""
+
+
+def graph_description(graph: str, base: str) -> str:
+    """What a named graph holds, in a sentence: its source's title or the project's own words."""
+    for source in SOURCES:
+        if graph == f"{base}/graph/{source.name}":
+            return f"{source.title}, as published by {source.publisher} under {source.licence_label}."
+    return OWN_GRAPHS.get(graph.rsplit("/", 1)[-1], "") if graph.startswith(base + "/graph/") else ""
 
 
 def _write(path: Path, items: list[Any], fmt: ox.RdfFormat) -> tuple[int, str]:

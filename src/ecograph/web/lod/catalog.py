@@ -1,7 +1,8 @@
 """VoID and DCAT-AP 3 descriptions of the dataset, built from the meta graph and ``sources.py``.
 
-* ``/.well-known/void``: a VoID description; one ``void:subset`` per named graph carrying the
-  provenance the build recorded (publisher, licence, origin, retrieval time, triples).
+* ``/.well-known/void``: a VoID description; one ``void:subset`` per named graph (the sources', the
+  ontology, inferred, cube, meta and changes graphs) carrying the provenance the build recorded
+  (publisher, licence, origin, retrieval time, triples) and what it holds (``build.dumps.OWN_GRAPHS``).
 * ``/catalog``: a DCAT-AP 3 catalogue: the dataset, one distribution per dump (licence, size,
   checksum, media type), a distribution and data service for ``/sparql``, the publisher, spatial
   coverage (the region), temporal coverage (earliest dated fact → build date), issued and
@@ -20,7 +21,7 @@ from fastapi.responses import Response
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-from ecograph.build.dumps import CC_BY, DumpInfo, issued_date, read_dumps
+from ecograph.build.dumps import CC_BY, DumpInfo, graph_description, issued_date, read_dumps
 from ecograph.model.namespaces import ONTOLOGY_IRI
 from ecograph.model.sources import SOURCES
 from ecograph.sparql import formats
@@ -53,7 +54,8 @@ TITLE = "ecograph: knowledge graph of the Leuven innovation region"
 DESCRIPTION = (
     "Organisations of the Leuven innovation region (Belgium), their capabilities per sector and "
     "value-chain stage, their relations, and the places, sectors, megatrends and stages they are "
-    "classified by; combined from official open data and curated facts, each with its source."
+    "classified by; combined from official open data and curated facts, each with its source; "
+    "with a record of what changed at each build (graph /graph/changes)."
 )
 
 
@@ -180,6 +182,8 @@ def build_catalog(store: GraphStore, settings: Any, dumps: list[DumpInfo] | None
         g.add((dist, RDF.type, DCAT.Distribution))
         what = f"graph <{info.graph}>" if info.graph else "the whole graph"
         g.add((dist, DCTERMS.title, Literal(f"{info.format} dump of {what} (gzip)", lang="en")))
+        if graph_description(info.graph, base):
+            g.add((dist, DCTERMS.description, Literal(graph_description(info.graph, base), lang="en")))
         g.add((dist, DCAT.accessURL, URIRef(base + "/dumps/")))
         g.add((dist, DCAT.downloadURL, URIRef(f"{base}/dumps/{info.name}")))
         g.add((dist, DCAT.mediaType, _typed(g, IANA + info.media_type.split(";")[0], DCTERMS.MediaType)))
@@ -255,6 +259,8 @@ def build_void(store: GraphStore, settings: Any, dumps: list[DumpInfo] | None,
         g.add((dataset, VOID.subset, node))
         g.add((node, RDF.type, VOID.Dataset))
         g.add((node, VOID.triples, Literal(count, datatype=XSD.integer)))
+        if graph_description(graph, base):
+            g.add((node, DCTERMS.description, Literal(graph_description(graph, base), lang="en")))
         if graph in by_graph:
             g.add((node, VOID.dataDump, URIRef(f"{base}/dumps/{by_graph[graph].name}")))
         for p, o in meta.predicate_objects(node):
