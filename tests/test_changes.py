@@ -214,3 +214,21 @@ def test_the_changes_graph_in_dumps_void_and_catalogue(history: tuple[Settings, 
     changes = URIRef(changes_graph(B))
     assert (changes, DCTERMS.title, Literal("What changed at each build", lang="en")) in void
     assert "changeset" in str(void.value(changes, DCTERMS.description))
+
+
+def test_home_and_dashboard_show_the_changes(history: tuple[Settings, dict[str, str]]) -> None:
+    """The home page names the last build's changes; the dashboard's drill-down the cell's history."""
+    from ecograph.web.app import create_app
+
+    settings, names = history
+    client = TestClient(create_app(settings))
+    home = client.get("/")
+    assert home.status_code == 200
+    assert 'href="/changes/g000003"' in home.text and "1 gap opened" in home.text
+    sector, stage = names["cell"].split(".")
+    page = client.get(f"/dashboard?cell=sector/{sector}/{stage}")
+    assert page.status_code == 200
+    since = builds(EmbeddedStore(settings.store), B)[-1].time[:10]
+    assert f": 1 → 0 since {since}" in page.text
+    filtered = client.get(f"/dashboard?cell=sector/{sector}/{stage}&kind=Company")
+    assert " since " not in filtered.text  # the cube does not count per kind

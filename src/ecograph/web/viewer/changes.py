@@ -3,6 +3,7 @@ region's trajectory (``/trajectory``); read from ``<base>/graph/changes`` by ``c
 
 from __future__ import annotations
 
+from collections.abc import Set
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -13,7 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from ecograph.model.history import FIGURES, changes_graph, changeset_iri
 from ecograph.model.namespaces import PREFIXES
 from ecograph.web.errors import not_built_as
-from ecograph.web.viewer.changes_read import BuildSummary, Changeset, builds, changeset, figure_history
+from ecograph.web.viewer.changes_read import BuildSummary, Changeset, builds, cell_history, changeset, figure_history
 from ecograph.web.viewer.common import language, memo, not_built, not_found, render
 from ecograph.web.viewer.data import local
 from ecograph.web.viewer.i18n import translate
@@ -46,6 +47,26 @@ def latest(request: Request) -> dict[str, Any] | None:
         return None
     lang = language(request)
     return {"build": listed[0].build, "time": listed[0].time, "summary": summary_text(listed[0], lang)}
+
+
+def cell_trajectory(request: Request, selected: dict[str, Any], cell: str, members: Set[str], cluster: str,
+                    lang: str) -> str:
+    """The dashboard drill-down's line on a cell's history ("medtech at production: 4 → 6 since 2026-12-01"),
+    from the cube's counts summed over ``members`` (municipality IRIs); "" before any recorded build, or
+    when the cell is a filtered one (a megatrend row within a cluster) whose count the cube does not hold."""
+    if selected["kind"] == "megatrend" and cluster:
+        return ""
+    base = request.app.state.ecograph.settings.base
+    kind, keys = f"{selected['kind']}-stage", f"{selected['key']}.{cell.rsplit('/', 1)[-1]}"
+    codes = frozenset(m.rsplit("/", 1)[-1] for m in members)
+    points = memo(request, f"changes-cell-{kind}-{keys}-{','.join(sorted(codes))}",
+                  lambda store: cell_history(store, base, kind, keys, codes))
+    if len(points) < 2:
+        return ""
+    counts = [p.count for p in points]
+    path = [str(n) for i, n in enumerate(counts) if i == 0 or n != counts[i - 1]]
+    return translate("chg.history", lang, row=selected["row"], stage=selected["stage"], path=" → ".join(path),
+                     since=points[1].time[:10])
 
 
 @router.get("/changes", response_class=HTMLResponse)

@@ -28,6 +28,7 @@ from ecograph.questions.organisations import KINDS
 from ecograph.questions.regions import RegionIndex, RegionNotFound, Resolved, load_index, resolve
 from ecograph.web.errors import not_built_as
 from ecograph.web.viewer import compare as cmp
+from ecograph.web.viewer.changes import cell_trajectory
 from ecograph.web.viewer.common import not_built, page_url, render, snapshot
 from ecograph.web.viewer.data import Cap, Org, Snapshot, local
 
@@ -354,6 +355,8 @@ def dashboard(request: Request, region: str = DEFAULT_REGION, cluster: str = "",
         kind = ""
     members = found.municipalities if found is not None else frozenset()
     context = build_dashboard(request, snap, region, cluster, kind, cell, lang, members=members)
+    if context["selected"] and not kind:  # the cube's counts (the cell's history) are of every kind
+        context["selected"]["history"] = cell_trajectory(request, context["selected"], cell, members, cluster, lang)
     region_label = cmp.region_label(index, found, snap.places, lang) if found is not None else region
     ring_label = dict(regions).get(context["ring_key"], "")
     side = comparison(request, snap, index, context, compare, cluster, kind, lang) if compare.strip() else {}

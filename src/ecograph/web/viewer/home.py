@@ -13,6 +13,7 @@ from ecograph.model.sources import SOURCES
 from ecograph.questions.organisations import KINDS
 from ecograph.questions.source import select
 from ecograph.web.errors import not_built_as
+from ecograph.web.viewer.changes import latest
 from ecograph.web.viewer.common import memo, not_built, render, snapshot
 from ecograph.web.viewer.data import local
 
@@ -88,5 +89,5 @@ def home(request: Request) -> HTMLResponse:
         "relation_total": relations,
         "municipality_total": len({o.municipality for o in snap.orgs.values() if o.municipality}),
         "sources": sources, "triples": triples, "triple_total": sum(stats.triples.values()),
-        "stats": stats,
+        "stats": stats, "latest": latest(request),
     })
