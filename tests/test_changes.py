@@ -185,7 +185,9 @@ def test_changes_pages_and_atom_feed(history: tuple[Settings, dict[str, str]]) -
     turtle = client.get("/changes/g000002", headers={"Accept": "text/turtle"})
     assert turtle.headers["content-type"].startswith("text/turtle") and "Changeset" in turtle.text
     assert client.get("/changes/g999999").status_code == 404
-    assert client.get("/trajectory").status_code == 200
+    trajectory = client.get("/trajectory")
+    assert trajectory.status_code == 200 and 'id="trajectory"' in trajectory.text
+    assert 'id="founded"' in trajectory.text and "/questions/founded-per-year" in trajectory.text
 
 
 def test_the_changes_graph_in_dumps_void_and_catalogue(history: tuple[Settings, dict[str, str]]) -> None:

@@ -8,7 +8,8 @@ pharmaco (Tienen; pharma production + market, collaborates with univ), chipfab (
 electronics production), farm (Tienen; food production + market), mediahouse (media market,
 partner of softco), city (government, no capability), assoc (business association, no
 capability). Outside: vilco (Vilvoorde, province only; spin-off of rc, electronics market),
-gone (Gent; spin-off of univ), nowhere (no place, sector, stage or source).
+gone (Gent; spin-off of univ), nowhere (no place, sector, stage or source). Founding years: univ
+1425, pharmaco 1998, rc, chipfab and mediahouse 2015, gone 2018.
 
 Each test runs on three variants of the store: as stated, with a materialised inference
 graph, and with the curated graph duplicated in a second graph; answers must not change.
@@ -289,6 +290,26 @@ def test_data_coverage(store: Any) -> None:
         ("org/city", False, True, False, False),
         ("org/assoc", False, True, False, False),
     ]
+
+
+def test_founded_per_year(store: Any) -> None:
+    # founding years: univ 1425 (three clusters), pharmaco 1998, rc, chipfab and mediahouse 2015; gone (Gent) 2018
+    cols = ["year", "cluster", "organisations"]
+    assert answer(store, "founded-per-year", cols) == [
+        (1425, "sector/creativity", 1), (1425, "sector/health", 1), (1425, "sector/high_tech", 1),
+        (1998, "sector/health", 1),
+        (2015, "sector/creativity", 1), (2015, "sector/high_tech", 2),
+    ]
+    # gone's cluster comes from its capability in a sub-sector (pharma_biotech → health)
+    assert answer(store, "founded-per-year", cols, region="44021") == [(2018, "sector/health", 1)]
+
+
+def test_spin_offs_per_year(store: Any) -> None:
+    # the relation's year (softco 2015, vilco 2020) or else the founding year (gone 2018)
+    assert answer(store, "spin-offs-per-year", ["parent", "year", "spinOffs"]) == [
+        ("org/rc", 2020, 1), ("org/univ", 2015, 1), ("org/univ", 2018, 1),
+    ]
+    assert answer(store, "spin-offs-per-year", ["parent", "year", "spinOffs"], region="23088") == []
 
 
 def test_every_question_has_an_answer_test() -> None:

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from ecograph.model.history import FIGURES, changes_graph, changeset_iri
 from ecograph.model.namespaces import PREFIXES
+from ecograph.questions.catalogue import get_query, plain, run_saved
 from ecograph.web.errors import not_built_as
 from ecograph.web.viewer.changes_read import BuildSummary, Changeset, builds, cell_history, changeset, figure_history
 from ecograph.web.viewer.common import language, memo, not_built, not_found, render
@@ -141,4 +142,23 @@ def trajectory(request: Request) -> HTMLResponse:
     series = [{"name": name, "label": translate("fig." + name, lang),
                "values": [p[2].get(name) for p in points]} for name in FIGURES]
     labels = [p[0] or translate("chg.previous", lang) for p in points]
-    return render(request, "pages/trajectory.html", {"labels": labels, "series": series, "points": points})
+    founded = memo(request, "changes-founded", lambda store: founded_per_year(store, base))
+    return render(request, "pages/trajectory.html", {"labels": labels, "series": series, "points": points,
+                                                     "founded": founded, "founded_query": FOUNDED})
+
+
+FOUNDED = "founded-per-year"
+
+
+def founded_per_year(store: Any, base: str) -> dict[str, Any]:
+    """The saved question ``founded-per-year`` for the default region as chart data: the years that
+    have a founding, and per cluster its count for each of them."""
+    result = run_saved(store, get_query(FOUNDED), {}, base=base)
+    rows = [dict(zip(result.variables, (plain(v) for v in row), strict=True)) for row in result.rows]
+    years = sorted({r["year"] for r in rows})
+    clusters = dict(sorted({r["cluster"]: r["clusterLabel"] or local(r["cluster"]) for r in rows}.items(),
+                           key=lambda kv: kv[1]))
+    counts = {(r["year"], r["cluster"]): r["organisations"] for r in rows}
+    return {"years": [str(y) for y in years],
+            "series": [{"label": label, "values": [counts.get((y, c), 0) for y in years]}
+                       for c, label in clusters.items()]}
