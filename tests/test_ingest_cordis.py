@@ -269,7 +269,6 @@ def _wikidata_tsv(path: Path) -> Path:
 
 @pytest.mark.slow
 def test_build_publishes_the_new_sources(tmp_path: Path, real_build: tuple) -> None:  # type: ignore[type-arg]
-    from builds import sources_named
     from conftest import make_settings, mirror_downloads, quiet
 
     from ecograph.build.publish import build
@@ -332,10 +331,10 @@ def test_build_publishes_the_new_sources(tmp_path: Path, real_build: tuple) -> N
     ties = "SELECT (COUNT(*) AS ?n) WHERE { ?a <https://w3id.org/ecograph/ontology#collaboratesWith> ?b }"
     assert int(next(after_store.query(ties))["n"].value) > int(next(before_store.query(ties))["n"].value)
 
-    # a malformed KBO extract: not published, the previous KBO graph is kept (KBO alone is rebuilt)
+    # a malformed KBO extract: not published, the previous KBO graph is kept; the rest is rebuilt
     before = sorted(str(q) for q in store.quads(settings.graph("kbo")))
     write_kbo_zip(paths["kbo"]["zip"], replace={"activity.csv": '"EntityNumber","ActivityGroup"\n'})
-    report = build(settings, sources=sources_named("kbo"), progress=quiet)
+    report = build(settings, progress=quiet)
     kbo = next(s for s in report.sources if s.name == "kbo")
     assert kbo.status == "kept-previous" and "activity.csv:1" in kbo.error
     assert sorted(str(q) for q in EmbeddedStore(settings.store).quads(settings.graph("kbo"))) == before
