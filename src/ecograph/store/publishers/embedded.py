@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import gc
 from pathlib import Path
 from types import TracebackType
 
@@ -104,7 +105,10 @@ class EmbeddedPublisher(Staging):
         triples = len(stage)
         stage.flush()
         del stage
-        self._stage = None  # closed, so that the generation can be opened read-only
+        self._stage = None
+        # pyoxigraph closes a store when the last reference goes; some (the gate's, a cube's) sit in
+        # reference cycles, and a read-only open of a store still open for writing reads half-written files
+        gc.collect()
         if ready is not None:
             ready(EmbeddedStore(self.root, generation=generation))
         publish_generation(self.root, generation)
