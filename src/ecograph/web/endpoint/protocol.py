@@ -64,6 +64,16 @@ def error(status: int, message: str, headers: dict[str, str] | None = None) -> R
     return text(message, status, headers)
 
 
+def _utf8(body: bytes, charset: str, what: str, subject: str) -> str:
+    """A request body as text: only UTF-8 is accepted (415 for another charset, 400 for bad bytes)."""
+    if charset not in ("utf-8", "utf8"):
+        raise Refused(415, f"charset={charset} is not supported: send {what} as UTF-8.")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Refused(400, f"{subject} is not valid UTF-8.") from None
+
+
 def _parse_pairs(text: str, where: str) -> list[tuple[str, str]]:
     try:
         return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
@@ -108,20 +118,9 @@ async def read_protocol(request: Request, max_body: int) -> ProtocolRequest:
         body = await _read_body(request, max_body)
         charset = media_params.get("charset", "utf-8").lower()
         if media == "application/x-www-form-urlencoded":
-            if charset not in ("utf-8", "utf8"):
-                raise Refused(415, f"charset={charset} is not supported: send the form as UTF-8.")
-            try:
-                text = body.decode("utf-8")
-            except UnicodeDecodeError:
-                raise Refused(400, "The form body is not valid UTF-8.") from None
-            pairs += _parse_pairs(text, "form body")
+            pairs += _parse_pairs(_utf8(body, charset, "the form", "The form body"), "form body")
         elif media == "application/sparql-query":
-            if charset not in ("utf-8", "utf8"):
-                raise Refused(415, f"charset={charset} is not supported: send the query as UTF-8.")
-            try:
-                text = body.decode("utf-8")
-            except UnicodeDecodeError:
-                raise Refused(400, "The query is not valid UTF-8.") from None
+            text = _utf8(body, charset, "the query", "The query")
             if any(name == "query" for name, _ in pairs):
                 raise Refused(400, "The request has a query in the body and another in the URL.")
             pairs.append(("query", text))
