@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from ecograph.store.dataset import UNION, Dataset
+from ecograph.store.errors import StoreNotBuilt
 
 
 class GraphStore(Protocol):
@@ -85,6 +86,10 @@ class StoreWatch(Protocol):
 
     def current(self) -> str:
         """The published generation; raises ``StoreNotBuilt`` when nothing is published."""
+        generation = self.generation()
+        if generation is None:
+            raise StoreNotBuilt(f"no graph published in {self.where}: run `ecograph build` first")
+        return generation
 
     def get(self) -> GraphStore:
         """The open store of the published generation; raises ``StoreNotBuilt``."""

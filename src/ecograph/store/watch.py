@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 from ecograph.store.embedded import EmbeddedStore, current_generation
-from ecograph.store.errors import StoreNotBuilt
+from ecograph.store.graphstore import StoreWatch
 
 
-class GenerationWatch:
+class GenerationWatch(StoreWatch):
     """A read-only handle on the current generation of an embedded store folder."""
 
     #: How long the name of the current generation is trusted before the link is read again.
@@ -36,12 +36,6 @@ class GenerationWatch:
             name = path.name if path is not None else None
             self._generation = (now, name)
         return name
-
-    def current(self) -> str:
-        generation = self.generation()
-        if generation is None:
-            raise StoreNotBuilt(f"no graph published in {self.where}: run `ecograph build` first")
-        return generation
 
     def get(self) -> EmbeddedStore:
         store = self._store

@@ -13,10 +13,11 @@ import threading
 
 from ecograph.settings import Settings
 from ecograph.store.errors import ServerUnavailable, StoreNotBuilt, StoreUnavailable
+from ecograph.store.graphstore import StoreWatch
 from ecograph.store.remote.store import RemoteStore
 
 
-class RegistryWatch:
+class RegistryWatch(StoreWatch):
     """Keeps a :class:`RemoteStore` whose published graphs and stamp follow the server's registry."""
 
     #: Seconds between two reads of the registry.
@@ -46,12 +47,6 @@ class RegistryWatch:
             raise StoreUnavailable(self.error)
         remote = self.remote
         return remote.stamp if remote is not None and remote.stamp and remote.published else None
-
-    def current(self) -> str:
-        generation = self.generation()
-        if generation is None:
-            raise StoreNotBuilt(f"no graph published in {self.where}: run `ecograph build` first")
-        return generation
 
     def get(self) -> RemoteStore:
         if self.generation() is None:
