@@ -47,6 +47,16 @@ def test_every_vendored_library_is_packaged() -> None:
     assert wanted and wanted == set(_pyproject()["tool"]["setuptools"]["package-data"]["ecograph.vendor"])
 
 
+def test_every_data_file_beside_the_modules_is_packaged() -> None:
+    """A file under src/ecograph that is not Python (templates, labels.yaml …) is matched by package-data."""
+    package = SRC / "ecograph"
+    data = {p for p in package.rglob("*") if p.is_file() and p.suffix not in {".py", ".pyc"}}
+    packaged = {p for pattern in _pyproject()["tool"]["setuptools"]["package-data"]["ecograph"]
+                for p in package.glob(pattern) if p.is_file()}
+    assert package / "web" / "viewer" / "labels.yaml" in data
+    assert data <= packaged, sorted(p.relative_to(package).as_posix() for p in data - packaged)
+
+
 def _checkout_copy(dest: Path) -> Path:
     """The files a fresh clone has (tracked, plus new files not yet committed), and the npm install beside them."""
     names = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
