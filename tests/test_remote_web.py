@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pyoxigraph as ox
@@ -114,7 +115,9 @@ def page(live: LiveServer, path: str) -> str:
     assert response.status_code == 200, (path, response.text[:500])
     generation = live.app.state.ecograph.store.generation()
     text = re.sub(r"<time [^>]*>[^<]*</time>", "<time/>", response.text)
-    return text.replace(f"({generation})", "(generation)")
+    for written in (generation, quote(generation, safe=""), quote(generation)):  # as text and in permalinks
+        text = text.replace(f"({written})", "(generation)").replace(f"build={written}", "build=generation")
+    return text
 
 
 # --- /sparql ------------------------------------------------------------------------------------
