@@ -15,6 +15,7 @@ from ecograph.store.embedded import (
     new_generation,
     prune_generations,
     publish_generation,
+    run_query,
 )
 from ecograph.store.graphstore import GraphStore
 from ecograph.store.remote import RemoteStore
@@ -111,3 +112,18 @@ def test_embedded_store_answers_through_the_protocol(tmp_path: Path) -> None:
     dumped = store.dump(None, ox.RdfFormat.N_TRIPLES, "http://ex/g")
     assert dumped == b'<http://ex/s> <http://ex/p> "one" .\n'
     assert store.built_at().tzinfo is not None
+
+
+def test_query_keywords_are_checked_on_every_path(tmp_path: Path) -> None:
+    """The query options are one typed set; a misspelt one fails as a misspelt keyword argument always did."""
+    gen = new_generation(tmp_path)
+    _write(gen, "one")
+    publish_generation(tmp_path, gen)
+    store = EmbeddedStore(tmp_path)
+    rows = store.query("SELECT ?o WHERE { ?s ?p ?o }", default_graph=["http://ex/g"], named_graphs=[],
+                       substitutions={"o": ox.Literal("one")}, base_iri="http://ex/")
+    assert [r["o"].value for r in rows] == ["one"]
+    with pytest.raises(TypeError, match="default_graphs"):
+        store.query("SELECT * { ?s ?p ?o }", default_graphs=["http://ex/g"])  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="default_graphs"):
+        run_query(store.oxigraph, "SELECT * { ?s ?p ?o }", default_graphs=["http://ex/g"])  # type: ignore[call-arg]

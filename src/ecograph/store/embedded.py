@@ -19,12 +19,13 @@ import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import pyoxigraph as ox
 
 from ecograph.store.dataset import UNION, Dataset
 from ecograph.store.errors import StoreNotBuilt, StoreUnavailable  # noqa: F401 - StoreUnavailable: re-exported
+from ecograph.store.graphstore import QueryOptions, unpacked
 
 GENERATIONS = "generations"
 CURRENT = "current"
@@ -61,24 +62,9 @@ class EmbeddedStore:
         """The pyoxigraph store itself, for the build (not part of ``GraphStore``: readers use its methods)."""
         return self._store
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        substitutions: dict[str, Any] | None = None,
-        base_iri: str | None = None,
-        default_graph: list[str] | None = None,
-        named_graphs: list[str] | None = None,
-    ) -> Any:
+    def query(self, sparql: str, **options: Unpack[QueryOptions]) -> Any:
         """Run a SPARQL query; ``substitutions`` binds variables (by name, without ``?``) to terms."""
-        return run_query(
-            self._store,
-            sparql,
-            substitutions=substitutions,
-            base_iri=base_iri,
-            default_graph=default_graph,
-            named_graphs=named_graphs,
-        )
+        return run_query(self._store, sparql, **options)
 
     def stream(
         self,
@@ -114,20 +100,12 @@ class EmbeddedStore:
         return len(self._store)
 
 
-def run_query(
-    store: Any,
-    sparql: str,
-    *,
-    substitutions: dict[str, Any] | None = None,
-    base_iri: str | None = None,
-    default_graph: list[str] | None = None,
-    named_graphs: list[str] | None = None,
-) -> Any:
+def run_query(store: Any, sparql: str, **options: Unpack[QueryOptions]) -> Any:
     """Run a query on a ``GraphStore`` or on a bare ``pyoxigraph.Store`` (a build's staging store),
     over the dataset ``(default_graph, named_graphs)`` (see :mod:`.dataset`; both None: the union)."""
     if not isinstance(store, ox.Store):
-        return store.query(sparql, substitutions=substitutions, base_iri=base_iri,
-                           default_graph=default_graph, named_graphs=named_graphs)
+        return store.query(sparql, **options)
+    substitutions, base_iri, default_graph, named_graphs = unpacked(options)
     kwargs: dict[str, Any] = {}
     if default_graph is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]

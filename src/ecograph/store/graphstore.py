@@ -6,15 +6,36 @@ iterable of triples; ``Quad``), so callers never ask which backend they talk to.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict, Unpack
 
 import pyoxigraph as ox
 
 from ecograph.store.dataset import UNION, Dataset
 from ecograph.store.errors import StoreNotBuilt
+
+
+class QueryOptions(TypedDict, total=False):
+    """The keywords of ``query`` on every store (and of ``embedded.run_query``), each optional."""
+
+    #: values bound to variables, by name (without ``?``)
+    substitutions: Mapping[str, Any] | None
+    base_iri: str | None
+    #: the dataset ``(default_graph, named_graphs)`` of :mod:`.dataset`; both None: the published union
+    default_graph: list[str] | None
+    named_graphs: list[str] | None
+
+
+def unpacked(options: QueryOptions) -> tuple[Mapping[str, Any] | None, str | None, list[str] | None, list[str] | None]:
+    """``(substitutions, base_iri, default_graph, named_graphs)``, None where not given; a keyword that is
+    not one of them is a ``TypeError``, as a misspelt keyword argument is."""
+    unknown = set(options) - QueryOptions.__optional_keys__
+    if unknown:
+        raise TypeError(f"query() got unexpected keyword arguments: {', '.join(sorted(unknown))}")
+    return (options.get("substitutions"), options.get("base_iri"), options.get("default_graph"),
+            options.get("named_graphs"))
 
 
 class GraphStore(Protocol):
@@ -30,15 +51,7 @@ class GraphStore(Protocol):
     def built_at(self) -> datetime:
         """When this publication was built (UTC)."""
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        substitutions: dict[str, Any] | None = None,
-        base_iri: str | None = None,
-        default_graph: list[str] | None = None,
-        named_graphs: list[str] | None = None,
-    ) -> Any:
+    def query(self, sparql: str, **options: Unpack[QueryOptions]) -> Any:
         """Run a query over the dataset ``(default_graph, named_graphs)`` (see :mod:`.dataset`;
         both None: the published union); ``substitutions`` bind variables (names without ``?``)."""
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Unpack
 
 import httpx
 import pyoxigraph as ox
@@ -15,6 +15,7 @@ from ecograph.model.namespaces import DCTERMS, VOID
 from ecograph.settings import Settings
 from ecograph.store.dataset import UNION, Dataset, only_published
 from ecograph.store.errors import BadAnswer, QueryTimedOut, StoreNotBuilt
+from ecograph.store.graphstore import QueryOptions, unpacked
 from ecograph.store.remote.answers import RDF_ACCEPT, RDF_FORMATS, StreamedBody, accept_for, parse_answer, streamed
 from ecograph.store.remote.http import UPLOAD_MEDIA, Client, media
 from ecograph.store.remote.text import prepared
@@ -139,22 +140,14 @@ class RemoteStore:
 
     # --- queries ---
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        substitutions: Mapping[str, Any] | None = None,
-        base_iri: str | None = None,
-        default_graph: list[str] | None = None,
-        named_graphs: list[str] | None = None,
-        use_union: bool = True,
-    ) -> Any:
+    def query(self, sparql: str, *, use_union: bool = True, **options: Unpack[QueryOptions]) -> Any:
         """Run a query; the answer has the type pyoxigraph gives for the same query.
 
         The dataset is that of :mod:`ecograph.store.dataset`, published graphs only. With
         ``use_union=False`` (the build, reading staging graphs) the given graphs are sent as
         they are, and without any no dataset is sent (the query's own ``FROM``, or the server's).
         """
+        substitutions, base_iri, default_graph, named_graphs = unpacked(options)
         text, form = prepared(sparql, substitutions=substitutions, base_iri=base_iri)
         default_graph, named_graphs = self._dataset((default_graph, named_graphs), use_union)
         response = self._client.query(text, accept=accept_for(form), default_graph=default_graph,
