@@ -10,12 +10,10 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from browser.fixture import XSS_KEY, build_fixture_store
-from conftest import make_settings
+from browser.fixture import XSS_KEY, built_settings
 from fastapi.testclient import TestClient
 
 from ecograph.model.names import fold
@@ -29,9 +27,7 @@ from ecograph.web.viewer.directory_facets import FACETS, build_directory, select
 
 @pytest.fixture(scope="module")
 def fixture_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = make_settings(tmp_path_factory.mktemp("directory"), workers=1)
-    build_fixture_store(Path(settings.store), settings.base)
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(built_settings(tmp_path_factory.mktemp("directory")))) as client:
         yield client
 
 

@@ -6,12 +6,10 @@ from __future__ import annotations
 import io
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from browser.fixture import XSS_IMG, build_fixture_store
-from conftest import make_settings
+from browser.fixture import XSS_IMG, built_settings
 from fastapi.testclient import TestClient
 
 from ecograph.web.app import create_app
@@ -22,9 +20,7 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = make_settings(tmp_path_factory.mktemp("figures"), workers=1)
-    build_fixture_store(Path(settings.store), settings.base)
-    with TestClient(create_app(settings)) as c:
+    with TestClient(create_app(built_settings(tmp_path_factory.mktemp("figures")))) as c:
         yield c
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 import pytest
-from w3c.support import BASE, LiveServer, build_store, live_server, settings_for
+from w3c.support import BASE, LiveServer, build_store, live_server, serving, settings_for
 
 from ecograph.model import names
 from ecograph.settings import Settings
@@ -64,9 +64,7 @@ def small_quads(*, newco: bool = False) -> list[ox.Quad]:
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    root = tmp_path_factory.mktemp("reconcile") / "store"
-    build_store(root, small_quads())
-    with live_server(settings_for(root)) as live:
+    with serving(tmp_path_factory, "reconcile", small_quads()) as live:
         yield live
 
 

@@ -10,8 +10,9 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from browser.fixture import built_settings
 from browser.regions_fixture import build_regions_store
-from conftest import BASE, make_settings
+from conftest import BASE
 
 from ecograph.ingest import refnis
 from ecograph.ingest.base import IngestContext
@@ -89,9 +90,7 @@ def test_any_region_resolves_the_same_on_the_real_refnis(refnis_store: ox.Store)
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    s = make_settings(tmp_path_factory.mktemp("regions"), workers=1)
-    build_regions_store(Path(s.store), s.base)
-    return s
+    return built_settings(tmp_path_factory.mktemp("regions"), build_regions_store)
 
 
 @pytest.fixture(scope="module")

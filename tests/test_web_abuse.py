@@ -14,7 +14,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from hostile import Listener
-from w3c.support import BASE, LiveServer, build_store, live_server, settings_for
+from w3c.support import BASE, LiveServer, build_store, serving
 
 from ecograph.web.endpoint.workers import Job, Overloaded, QueryPool
 
@@ -40,11 +40,8 @@ TRIPLES = len(set(big_graph()))
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    root = tmp_path_factory.mktemp("abuse") / "store"
-    build_store(root, big_graph())
-    settings = settings_for(root, query_timeout=2.0, max_rows=500, max_body=20_000, workers=2,
-                            max_concurrent=3)
-    with live_server(settings) as live:
+    with serving(tmp_path_factory, "abuse", big_graph(), query_timeout=2.0, max_rows=500, max_body=20_000,
+                 workers=2, max_concurrent=3) as live:
         yield live
 
 

@@ -9,7 +9,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
-from w3c.support import BASE, LiveServer, build_store, live_server, settings_for
+from w3c.support import BASE, LiveServer, serving
 
 REPO = Path(__file__).resolve().parents[1]
 N = ox.NamedNode
@@ -45,9 +45,7 @@ def sample_quads() -> list[ox.Quad]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    root = tmp_path_factory.mktemp("lod") / "store"
-    build_store(root, sample_quads())
-    with live_server(settings_for(root)) as live:
+    with serving(tmp_path_factory, "lod", sample_quads()) as live:
         yield live
 
 

@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
-from w3c.support import BASE, LiveServer, build_store, live_server, settings_for
+from w3c.support import BASE, LiveServer, live_server, serving, settings_for
 
 N = ox.NamedNode
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -38,9 +38,7 @@ def quads() -> list[ox.Quad]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    root = tmp_path_factory.mktemp("sparql") / "store"
-    build_store(root, quads())
-    with live_server(settings_for(root)) as live:
+    with serving(tmp_path_factory, "sparql", quads()) as live:
         yield live
 
 

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from w3c.manifest import ProtocolTest, load_protocol_tests, load_service_description_tests
-from w3c.support import LiveServer, build_store, live_server, settings_for
+from w3c.support import LiveServer, build_store, serving
 
 from ecograph.store.embedded import prune_generations
 
@@ -27,10 +27,8 @@ RESULTS: dict[str, str] = {}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Path]]:
-    root = tmp_path_factory.mktemp("w3c") / "store"
-    build_store(root, b"")
-    with live_server(settings_for(root)) as live:
-        yield live, root
+    with serving(tmp_path_factory, "w3c", b"") as live:
+        yield live, Path(live.settings.store)
 
 
 def load_test_data(root: Path, test: ProtocolTest) -> None:

@@ -8,10 +8,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import REPO, make_settings
+from conftest import REPO
 from servers import AppServer
 
-from browser.fixture import build_fixture_store
+from browser.fixture import built_settings
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -22,10 +22,7 @@ LiveServer = AppServer  # the name bench/viewer.py imports
 
 @pytest.fixture(scope="session")
 def fixture_settings(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    tmp = tmp_path_factory.mktemp("viewer")
-    settings = make_settings(tmp, workers=1)
-    build_fixture_store(Path(settings.store), settings.base)
-    return settings
+    return built_settings(tmp_path_factory.mktemp("viewer"))
 
 
 @pytest.fixture(scope="session")

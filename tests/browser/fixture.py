@@ -14,12 +14,15 @@ Known cells in arrondissement Leuven (sector × stage):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 from builds import publish_fixture
+from conftest import make_settings
 
 from ecograph.build.cube.materialise import materialise
+from ecograph.settings import Settings
 
 XSS_IMG = "<img src=x onerror=alert(1)>"
 XSS_SCRIPT = '"><script>alert(2)</script>'
@@ -36,12 +39,24 @@ def fixture_trig() -> str:
             .replace("XSS_KEY", XSS_KEY))
 
 
-def build_fixture_store(root: Path, base: str) -> None:
-    """Write the fixture as the published generation of a store at ``root``."""
+def publish_with_cube(root: Path, trig: str, base: str) -> None:
+    """Publish ``trig`` as a store at ``root``, with the coverage cube the build materialises over its graphs."""
 
-    def add_cube(store: ox.Store) -> None:  # the coverage cube, as the build materialises it over the graphs
+    def add_cube(store: ox.Store) -> None:
         graphs = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
         cube = materialise(store, base, graphs)
         store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(f"{base}/graph/cube")) for t in cube)
 
-    publish_fixture(root, fixture_trig(), format=ox.RdfFormat.TRIG, base=base, then=add_cube)
+    publish_fixture(root, trig, format=ox.RdfFormat.TRIG, base=base, then=add_cube)
+
+
+def build_fixture_store(root: Path, base: str) -> None:
+    """Write the fixture as the published generation of a store at ``root``."""
+    publish_with_cube(root, fixture_trig(), base)
+
+
+def built_settings(tmp: Path, build: Callable[[Path, str], None] = build_fixture_store) -> Settings:
+    """Test settings in ``tmp`` (one query worker) whose store ``build`` has published (default: the fixture)."""
+    settings = make_settings(tmp, workers=1)
+    build(Path(settings.store), settings.base)
+    return settings

@@ -11,11 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
-from builds import publish_fixture
-
-from browser.fixture import fixture_trig
-from ecograph.build.cube.materialise import materialise
+from browser.fixture import fixture_trig, publish_with_cube
 
 NUTS = "http://data.europa.eu/nuts/code/"
 EXTRA = f"""
@@ -54,10 +50,4 @@ def regions_trig() -> str:
 
 def build_regions_store(root: Path, base: str, trig: str | None = None) -> None:
     """Publish ``trig`` (default :func:`regions_trig`) with its coverage cube as a store at ``root``."""
-
-    def add_cube(store: ox.Store) -> None:
-        graphs = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
-        cube = materialise(store, base, graphs)
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(f"{base}/graph/cube")) for t in cube)
-
-    publish_fixture(root, trig or regions_trig(), format=ox.RdfFormat.TRIG, base=base, then=add_cube)
+    publish_with_cube(root, trig or regions_trig(), base)

@@ -5,13 +5,12 @@ shareable URL, region B typed as a NUTS code, Dutch labels."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from conftest import make_settings
 from servers import AppServer
 
 from browser.conftest import Watched
+from browser.fixture import built_settings
 from browser.regions_fixture import build_regions_store
 
 
@@ -20,9 +19,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]
     """This module's server (the conftest's ``page`` fixture uses it): the fixture with the REFNIS regions."""
     from ecograph.web.app import create_app
 
-    settings = make_settings(tmp_path_factory.mktemp("compare"), workers=1)
-    build_regions_store(Path(settings.store), settings.base)
-    with AppServer(create_app(settings)) as server:
+    with AppServer(create_app(built_settings(tmp_path_factory.mktemp("compare"), build_regions_store))) as server:
         yield server
 
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from builds import publish_fixture
 from servers import AppServer, free_port
 
@@ -44,4 +45,15 @@ def live_server(settings: Settings, *, use_base: bool = False) -> Iterator[LiveS
         settings = replace(settings, base=f"http://127.0.0.1:{port}")
     live = LiveServer(settings, port)
     with AppServer(live.app, port, lifespan="on"):
+        yield live
+
+
+@contextmanager
+def serving(tmp_path_factory: pytest.TempPathFactory, name: str, data: Iterable[ox.Quad] | bytes,
+            **overrides: object) -> Iterator[LiveServer]:
+    """A live server over a new store in a temporary folder ``name`` holding ``data`` (quads or N-Quads
+    bytes), with :func:`settings_for` and ``overrides``: what most web tests' module fixture is."""
+    root = tmp_path_factory.mktemp(name) / "store"
+    build_store(root, data)
+    with live_server(settings_for(root, **overrides)) as live:
         yield live
