@@ -45,6 +45,11 @@ def answer(store: Any, name: str, columns: list[str], **params: str) -> list[tup
 R, P, PR, M = "stage/research", "stage/prototyping", "stage/production", "stage/market"
 
 
+def per_stage(counts: dict[str, tuple[int, int, int, int]]) -> list[tuple[str, str, int]]:
+    """``(row, stage, n)`` rows of a coverage answer, from each row's counts at research … market."""
+    return [(row, stage, n) for row, c in counts.items() for stage, n in zip((R, P, PR, M), c, strict=True)]
+
+
 def test_value_chain_coverage(store: Any) -> None:
     expected_counts = {
         "creativity": (1, 0, 0, 1),
@@ -58,11 +63,7 @@ def test_value_chain_coverage(store: Any) -> None:
         "other": (0, 0, 1, 1),
         "food": (0, 0, 1, 1),
     }
-    expected = [
-        (f"sector/{s}", stage, n)
-        for s, counts in expected_counts.items()
-        for stage, n in zip((R, P, PR, M), counts, strict=True)
-    ]
+    expected = per_stage({f"sector/{s}": counts for s, counts in expected_counts.items()})
     assert answer(store, "value-chain-coverage", ["sector", "stage", "organisations"]) == expected
 
 
@@ -100,10 +101,7 @@ def test_megatrend_coverage(store: Any) -> None:
         "MT12": (0, 0, 0, 0),
         "MT13": (2, 1, 1, 2),
     }
-    expected = [
-        (mt, stage, n) for mt, c in counts.items() for stage, n in zip((R, P, PR, M), c, strict=True)
-    ]
-    assert answer(store, "megatrend-coverage", ["notation", "stage", "organisations"]) == expected
+    assert answer(store, "megatrend-coverage", ["notation", "stage", "organisations"]) == per_stage(counts)
 
 
 def test_broken_chains(store: Any) -> None:

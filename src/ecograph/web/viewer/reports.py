@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -152,12 +153,25 @@ def _answered(request: Request, name: str) -> Found | Response:
     return found if found is not None else _plain(404, f"no saved question named {name!r}")
 
 
+def _with_answer(route: Callable[[Request, str, Found], Response]) -> Callable[[Request, str], Response]:
+    """The route ``(request, name)`` that calls ``route`` with the question's answer, or sends the 400/404.
+
+    Not ``functools.wraps``: FastAPI reads the parameters of the function it is given, and the answer is not one.
+    """
+
+    def answered(request: Request, name: str) -> Response:
+        found = _answered(request, name)
+        return found if isinstance(found, Response) else route(request, name, found)
+
+    answered.__name__ = answered.__qualname__ = route.__name__
+    answered.__doc__ = route.__doc__
+    return answered
+
+
 @router.get("/questions/{name}/figure.svg")
 @not_built_as(not_built)
-def question_svg(request: Request, name: str) -> Response:
-    found = _answered(request, name)
-    if isinstance(found, Response):
-        return found
+@_with_answer
+def question_svg(request: Request, name: str, found: Found) -> Response:
     svg = _question_svg(request, *found)
     if svg is None:
         return _plain(404, "no figure for this question")
@@ -178,10 +192,8 @@ def _sheet(result: Any, snap: Snapshot, lang: str) -> tuple[list[str], list[list
 
 @router.get("/questions/{name}.xlsx")
 @not_built_as(not_built)
-def question_xlsx(request: Request, name: str) -> Response:
-    found = _answered(request, name)
-    if isinstance(found, Response):
-        return found
+@_with_answer
+def question_xlsx(request: Request, name: str, found: Found) -> Response:
     query, values, result, snap, lang = found
     about = _question_about(request, query, values, snap, lang)
     if result.kind == "select":
@@ -194,10 +206,8 @@ def question_xlsx(request: Request, name: str) -> Response:
 
 @router.get("/questions/{name}/embed", response_class=HTMLResponse)
 @not_built_as(not_built)
-def question_embed(request: Request, name: str) -> Response:
-    found = _answered(request, name)
-    if isinstance(found, Response):
-        return found
+@_with_answer
+def question_embed(request: Request, name: str, found: Found) -> Response:
     query, values, result, snap, lang = found
     about = _question_about(request, query, values, snap, lang)
     has_figure = _question_svg(request, *found) is not None
