@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from ecograph.build.cube.materialise import materialise
 from ecograph.build.reasoning import infer
-from ecograph.build.report import Progress
+from ecograph.build.report import Phases, Progress
 from ecograph.model import resources
 from ecograph.settings import Settings
 
@@ -36,25 +36,32 @@ def load_ontology(store: ox.Store, settings: Settings, progress: Progress) -> st
     return graph
 
 
-def derive(store: ox.Store, settings: Settings, published: list[str], records: list[str], progress: Progress) -> None:
+def derive(store: ox.Store, settings: Settings, published: list[str], records: list[str], progress: Progress,
+           phases: Phases | None = None) -> None:
     """(Re)write the inferred graph, the cube and the metadata graph of the stage.
 
     ``published`` are the graphs readers will see (ontology and sources), ``records`` their
     provenance records (N-Triples). Run again when what readers see changed after all.
+    ``phases`` gets the seconds of each.
     """
+    timed = (phases if phases is not None else Phases()).time
     for name in DERIVED:
         store.remove_graph(ox.NamedNode(settings.graph(name)))
     progress("[inferred] materialising inference …")
     t0 = time.perf_counter()
-    inferred = infer(store, [ox.NamedNode(g) for g in published])
-    _load(store, settings.graph("inferred"), inferred)
+    with timed("inference"):
+        inferred = infer(store, [ox.NamedNode(g) for g in published])
+        _load(store, settings.graph("inferred"), inferred)
     progress(f"[inferred] {len(inferred):,} triples ({time.perf_counter() - t0:.1f} s)")
     progress("[cube] materialising the coverage counts …")
     t0 = time.perf_counter()
-    cube = materialise(store, settings.base, [ox.NamedNode(g) for g in (*published, settings.graph("inferred"))])
-    _load(store, settings.graph("cube"), cube)
+    with timed("cube"):
+        cube = materialise(store, settings.base, [ox.NamedNode(g) for g in (*published, settings.graph("inferred"))])
+        _load(store, settings.graph("cube"), cube)
     progress(f"[cube] {len(cube):,} triples ({time.perf_counter() - t0:.1f} s)")
-    store.bulk_load("".join(records), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(settings.graph("meta")))
+    with timed("meta"):
+        store.bulk_load("".join(records), format=ox.RdfFormat.N_TRIPLES,
+                        to_graph=ox.NamedNode(settings.graph("meta")))
 
 
 def _load(store: ox.Store, graph: str, triples: list[ox.Triple]) -> None:

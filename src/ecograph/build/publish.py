@@ -37,8 +37,8 @@ from ecograph.build.checks import run_checks
 from ecograph.build.derive import DERIVED, ONTOLOGY_DIR, derive, load_ontology
 from ecograph.build.fetch import read_sidecar, sha256_file
 from ecograph.build.gate import ShaclGate
-from ecograph.build.report import BuildError, BuildReport, Progress, SourceReport
-from ecograph.build.triples import TripleReader
+from ecograph.build.report import BuildError, BuildReport, Phases, Progress, SourceReport
+from ecograph.build.triples import serialise
 from ecograph.ingest.base import IngestContext, IngestError, utf8_error
 from ecograph.ingest.lookups import Lookups
 from ecograph.model import nt
@@ -110,30 +110,52 @@ def _build(settings: Settings, publisher: Publisher, sources: tuple[Source, ...]
            ready: Callable[[PublishedGraphs], None]) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport(generation=publisher.build_id)
+    timed = report.phases.time
     staged = _stage(settings, publisher, sources, progress, report)
-    derive(publisher.stage, settings, staged.graphs, list(staged.records.values()), progress)
-    run_checks(publisher.stage, progress)
-    if _publish(settings, publisher, staged, report, progress):  # derived from what readers see
-        derive(publisher.stage, settings, staged.graphs, list(staged.records.values()), progress)
-    for name in DERIVED[:-1]:  # the meta graph goes with each source's own record
-        publisher.publish(name, settings.graph(name))
-    changes = record_changes(publisher, settings, staged.graphs, progress)  # against what readers still see
-    report.triples = publisher.finish([*staged.graphs, *(settings.graph(n) for n in DERIVED), *changes], ready)
+    _derive(settings, publisher, staged, progress, report)
+    with timed("checks"):
+        run_checks(publisher.stage, progress)
+    with timed("publish"):
+        changed = _publish(settings, publisher, staged, report, progress)
+    if changed:  # derived from what readers see
+        _derive(settings, publisher, staged, progress, report)
+    with timed("publish"):
+        for name in DERIVED[:-1]:  # the meta graph goes with each source's own record
+            publisher.publish(name, settings.graph(name))
+    with timed("changes"):
+        changes = record_changes(publisher, settings, staged.graphs, progress)  # against what readers still see
+
+    def timed_ready(graphs: PublishedGraphs) -> None:
+        with timed("dumps"):
+            ready(graphs)
+
+    with timed("finish"):
+        report.triples = publisher.finish([*staged.graphs, *(settings.graph(n) for n in DERIVED), *changes],
+                                          timed_ready)
     report.seconds = time.perf_counter() - started
     progress(f"published {publisher.where}: {report.triples:,} triples in {report.seconds:.1f} s")
     return report
 
 
+def _derive(settings: Settings, publisher: Publisher, staged: _Staged, progress: Progress,
+            report: BuildReport) -> None:
+    derive(publisher.stage, settings, staged.graphs, list(staged.records.values()), progress, report.phases)
+    for name in DERIVED[:-1]:  # the meta graph changes until the end (the changes graph's record)
+        publisher.staged(settings.graph(name))
+
+
 def _stage(settings: Settings, publisher: Publisher, sources: tuple[Source, ...], progress: Progress,
            report: BuildReport) -> _Staged:
-    staged = _Staged([load_ontology(publisher.stage, settings, progress)])
-    gate = ShaclGate(ONTOLOGY_DIR / "shapes.ttl")
+    with report.phases.time("ontology"):
+        staged = _Staged([load_ontology(publisher.stage, settings, progress)])
+        publisher.staged(staged.graphs[0])
+        gate = ShaclGate(ONTOLOGY_DIR / "shapes.ttl")
     lookups = Lookups()  # what several ingesters read (REFNIS, ROR, KBO, curated): read once per build
     identity = _identity(settings, lookups)
     try:
         for source in sources:
             report.sources.append(_stage_source(publisher, settings, source, gate, staged, identity, progress,
-                                                lookups=lookups))
+                                                lookups=lookups, phases=report.phases))
     finally:
         lookups.close()
     return staged
@@ -253,8 +275,10 @@ def _stage_source(
     identity: Any,
     progress: Progress,
     lookups: Lookups | None = None,
+    phases: Phases | None = None,
 ) -> SourceReport:
     t0 = time.perf_counter()
+    timer = (phases if phases is not None else Phases()).time
     rep = SourceReport(source.name)
     store = publisher.stage
     graph = settings.graph(source.name)
@@ -273,23 +297,26 @@ def _stage_source(
         module = importlib.import_module(name)
         ctx = IngestContext(base=settings.base, files=files, data_dir=settings.data, identity=identity,
                             lookups=lookups, progress=progress)
-        reader = TripleReader(module.read(ctx), progress, source.name)
-        try:
-            store.bulk_load(reader, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
-        except SyntaxError as exc:
-            rep.error = f"{source.name}: invalid triple from the ingester: {exc}"
-        if reader.error is not None:
-            err = reader.error
+        with timer("ingest"):
+            out = serialise(module.read(ctx), progress, source.name)
+            try:
+                store.bulk_load(out.data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+            except SyntaxError as exc:
+                rep.error = f"{source.name}: invalid triple from the ingester: {exc}"
+        if out.error is not None:
+            err = out.error
             if isinstance(err, UnicodeDecodeError):  # name the file and line, whichever reader met it
                 err = first_bad_utf8(files.values()) or err
             rep.error = str(err) if isinstance(err, IngestError) else f"{type(err).__name__}: {err}"
             if not isinstance(err, (IngestError, ValueError, KeyError, OSError)):
                 raise err
-        rep.triples, rep.rows_read, rep.rows_rejected = reader.count, ctx.rows_read, ctx.rows_rejected
+        rep.triples, rep.rows_read, rep.rows_rejected = out.count, ctx.rows_read, ctx.rows_rejected
         if not rep.error:
+            publisher.staged(graph)  # written to disk meanwhile; withdrawn below if the gate refuses it
             progress(f"[{source.name}] {rep.triples:,} triples read in {time.perf_counter() - t0:.1f} s; validating …")
-            store.optimize()  # compacts the fresh bulk-loaded files: the gate's queries run ~2× faster
-            verdict = gate.check(store, graph, staged.graphs, ontology=settings.graph("ontology"), size=rep.triples)
+            with timer("gate"):  # the bytes just loaded, not the graph read back from the stage
+                verdict = gate.check(store, graph, staged.graphs, ontology=settings.graph("ontology"), staged=out.data)
+            del out
             if verdict.conforms:
                 rep.status = "published"
                 staged.graphs.append(graph)
@@ -320,6 +347,7 @@ def _carry_over(publisher: Publisher, graph: str, staged: _Staged) -> bool:
     if previous is None:
         return False
     publisher.stage.bulk_load(previous.data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+    publisher.staged(graph)
     staged.graphs.append(graph)
     staged.records[graph] = previous.provenance.decode("utf-8")
     return True

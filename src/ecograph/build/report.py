@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 Progress = Callable[[str], None]
@@ -23,12 +26,29 @@ class SourceReport:
     error: str = ""
 
 
+class Phases(dict[str, float]):
+    """Seconds spent per build phase (``bench/ingest.py`` prints them); phases that run on two
+    threads at once each count their own time, so the sum can exceed the build's."""
+
+    _lock = threading.Lock()
+
+    @contextmanager
+    def time(self, name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self[name] = self.get(name, 0.0) + time.perf_counter() - t0
+
+
 @dataclass
 class BuildReport:
     generation: str = ""
     sources: list[SourceReport] = field(default_factory=list)
     triples: int = 0
     seconds: float = 0.0
+    phases: Phases = field(default_factory=Phases)
 
     @property
     def ok(self) -> bool:

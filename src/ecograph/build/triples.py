@@ -1,56 +1,52 @@
-"""An ingester's triples as a binary N-Triples file, for Oxigraph's streaming bulk loader."""
+"""An ingester's triples as one N-Triples document, for Oxigraph's bulk loader and the SHACL gate."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import dataclass
 
 from ecograph.build.report import Progress
 from ecograph.model import nt
 
+BATCH = 50_000  # triples joined and encoded at a time
+REPORT_EVERY = 200_000
 
-class TripleReader(io.RawIOBase):
-    """A binary file over an ingester's triples.
 
-    An ingester exception is kept and re-raised after the loader returns, so that it is not
-    swallowed or re-wrapped by the native code.
+@dataclass
+class Serialised:
+    """What an ingester produced: its N-Triples, how many triples, and the exception that stopped it.
+
+    The exception is kept rather than raised so that the caller can name the file and line and
+    decide which errors leave the source unpublished and which are bugs.
     """
 
-    def __init__(self, triples: Iterator[nt.Triple], progress: Progress, label: str) -> None:
-        self._triples = triples
-        self._buffer = b""
-        self.count = 0
-        self.error: BaseException | None = None
-        self._progress = progress
-        self._label = label
-        self._next_report = 200_000
+    data: bytes
+    count: int
+    error: BaseException | None = None
 
-    def readable(self) -> bool:
-        return True
 
-    def _fill(self, size: int) -> None:
-        lines: list[str] = []
-        have = len(self._buffer)
-        try:
-            for s, p, o in self._triples:
-                line = f"{s} {p} {o} .\n"
-                lines.append(line)
-                have += len(line)
-                self.count += 1
-                if have >= size:
-                    break
-        except Exception as exc:  # noqa: BLE001 - re-raised by the caller
-            self.error = exc
-        if self.count >= self._next_report:
-            self._progress(f"[{self._label}] {self.count:,} triples …")
-            self._next_report += 200_000
-        self._buffer += "".join(lines).encode("utf-8")
+def serialise(triples: Iterator[nt.Triple], progress: Progress, label: str) -> Serialised:
+    """Join the ingester's triples into one N-Triples document (one triple a line).
 
-    def readinto(self, b: Any) -> int:
-        if self.error is None and len(self._buffer) < len(b):
-            self._fill(max(len(b), 1 << 16))
-        n = min(len(b), len(self._buffer))
-        b[:n] = self._buffer[:n]
-        self._buffer = self._buffer[n:]
-        return n
+    The document is kept whole: the stage loads it, and the gate validates these very bytes
+    instead of reading the graph back from the stage.
+    """
+    chunks: list[bytes] = []
+    lines: list[str] = []
+    count = 0
+    error: BaseException | None = None
+    next_report = REPORT_EVERY
+    try:
+        for s, p, o in triples:
+            lines.append(f"{s} {p} {o} .\n")
+            if len(lines) == BATCH:
+                chunks.append("".join(lines).encode("utf-8"))
+                count += BATCH
+                lines.clear()
+                if count >= next_report:
+                    progress(f"[{label}] {count:,} triples …")
+                    next_report += REPORT_EVERY
+    except Exception as exc:  # noqa: BLE001 - handed to the caller
+        error = exc
+    chunks.append("".join(lines).encode("utf-8"))
+    return Serialised(b"".join(chunks), count + len(lines), error)

@@ -85,6 +85,10 @@ class Publisher(Protocol):
     def previous(self, graph: str) -> PreviousGraph | None:
         """The published version of ``graph`` with its provenance, or None if it is not published."""
 
+    def staged(self, graph: str) -> None:
+        """``graph`` is complete in the stage (for now: the build may still drop or replace it, and
+        then says so again); the embedded publisher starts writing it to disk, unseen."""
+
     def publish(self, name: str, graph: str, provenance: str | None = None) -> None:
         """Publish the staged ``graph`` (and its provenance record, N-Triples, in the meta graph).
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import fcntl
-import gc
 from pathlib import Path
 from types import TracebackType
 
 import pyoxigraph as ox
 
 from ecograph.store.embedded import (
-    EmbeddedStore,
     current_generation,
     discard_generation,
     new_generation,
@@ -18,6 +16,7 @@ from ecograph.store.embedded import (
     publish_generation,
 )
 from ecograph.store.publishers.base import PreviousGraph, PublishFailed, Ready, Staging
+from ecograph.store.publishers.generation import GenerationWriter, StagedGraphs
 
 
 class BuildLock:
@@ -41,10 +40,10 @@ class BuildLock:
 
 
 class EmbeddedPublisher(Staging):
-    """The stage is the next generation of the store in ``root``; ``publish`` has nothing to do
-    (a generation is published whole), ``finish`` makes it current. A build that does not reach
-    ``finish`` (an error, a kill) leaves ``current`` as it was; its folder is removed on leaving,
-    or by the next build."""
+    """The stage is an in-memory store that becomes the next generation of the store in ``root``;
+    ``publish`` has nothing to do (a generation is published whole), ``finish`` writes it to disk
+    and makes it current. A build that does not reach ``finish`` (an error, a kill) leaves
+    ``current`` as it was; its folder is removed on leaving, or by the next build."""
 
     def __init__(self, root: Path, meta: str) -> None:
         self.root = Path(root)
@@ -53,6 +52,7 @@ class EmbeddedPublisher(Staging):
         self._previous: ox.Store | None = None
         self._generation: Path | None = None
         self._stage: ox.Store | None = None
+        self._writer: GenerationWriter | None = None
         self._published = False
 
     def __enter__(self) -> EmbeddedPublisher:
@@ -62,7 +62,8 @@ class EmbeddedPublisher(Staging):
             previous = current_generation(self.root)
             self._previous = ox.Store.read_only(str(previous)) if previous else None
             self._generation = new_generation(self.root)
-            self._stage = ox.Store(str(self._generation))
+            self._stage = ox.Store()  # in memory; written into the generation's folder as the build goes
+            self._writer = GenerationWriter(self._stage, self._generation)
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -71,6 +72,9 @@ class EmbeddedPublisher(Staging):
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self._stage = self._previous = None
+        if self._writer is not None:
+            self._writer.stop()
+            self._writer = None
         if self._generation is not None and not self._published:
             discard_generation(self._generation)
         if self._lock is not None:
@@ -94,23 +98,27 @@ class EmbeddedPublisher(Staging):
         record = [q.triple for q in self._previous.quads_for_pattern(node, None, None, ox.NamedNode(self.meta))]
         return PreviousGraph(data, ox.serialize(record, format=ox.RdfFormat.N_TRIPLES))
 
+    def staged(self, graph: str) -> None:
+        """Start writing ``graph`` into the generation's folder (on a second thread)."""
+        assert self._writer is not None, "use the publisher in a with block, before finish"
+        self._writer.write(graph)
+
     def publish(self, name: str, graph: str, provenance: str | None = None) -> None:
         """Nothing to do: the staged graph (and its provenance in the staged meta graph) is
         published with its generation."""
 
     def finish(self, graphs: list[str], ready: Ready | None = None) -> int:
-        """Publish the generation; ``graphs`` is what it holds (the build staged exactly those)."""
-        stage, generation = self.stage, self._generation
-        assert generation is not None
+        """Finish writing the generation and publish it; ``graphs`` is what it holds (the build
+        staged exactly those). ``ready`` reads the final graphs from memory meanwhile."""
+        stage, generation, writer = self.stage, self._generation, self._writer
+        assert generation is not None and writer is not None
         triples = len(stage)
-        stage.flush()
-        del stage
-        self._stage = None
-        # pyoxigraph closes a store when the last reference goes; some (the gate's, a cube's) sit in
-        # reference cycles, and a read-only open of a store still open for writing reads half-written files
-        gc.collect()
+        writer.complete(graphs)
         if ready is not None:
-            ready(EmbeddedStore(self.root, generation=generation))
+            ready(StagedGraphs(stage, generation.name))
+        self._writer = None
+        writer.wait()
+        self._stage = None
         publish_generation(self.root, generation)
         self._published = True
         self._previous = None

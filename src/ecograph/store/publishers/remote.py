@@ -97,6 +97,9 @@ class RemotePublisher(Staging):
                 f"CONSTRUCT {{ {node} ?p ?o }} WHERE {{ GRAPH {meta} {{ {node} ?p ?o }} }}", use_union=False)
         return PreviousGraph(data, ox.serialize(record, format=ox.RdfFormat.N_TRIPLES))
 
+    def staged(self, graph: str) -> None:
+        """Nothing to do: a graph is uploaded when it is published."""
+
     def publish(self, name: str, graph: str, provenance: str | None = None) -> None:
         data = self.stage.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
         t0 = time.perf_counter()

@@ -1,0 +1,137 @@
+"""The embedded publisher's stage on disk: the in-memory stage written into the generation's folder.
+
+A build stages, validates and derives in memory (Oxigraph's in-memory store answers the build's
+queries and dumps several times faster than a freshly bulk-loaded on-disk one, and nothing is
+read back from disk); the generation is written once, at the end, by Oxigraph's bulk loader.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+_NT = ox.RdfFormat.N_TRIPLES
+# N-Triples per bulk load: the loader's memory grows with its input (about 1.2 GB for 1.5 M triples
+# in one call, under 100 MB for this much), and splitting costs it no time
+CHUNK = 32 << 20
+
+
+def write_graph(stage: ox.Store, target: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> None:
+    """Copy one graph of ``stage`` into ``target``.
+
+    The bulk loader gives blank nodes new labels; a graph with blank nodes (the ontology's are
+    canonical, so that rebuilds are identical) is copied quad by quad instead, labels unchanged.
+    """
+    data = stage.dump(format=_NT, from_graph=graph)
+    if b"_:" in data:
+        target.extend(stage.quads_for_pattern(None, None, None, graph))
+        return
+    for chunk in chunks(data, CHUNK):
+        target.bulk_load(chunk, format=_NT, to_graph=graph)
+
+
+def chunks(data: bytes, size: int) -> Iterator[bytes]:
+    """``data`` in pieces of about ``size`` bytes, each ending at the end of a line."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start + size)
+        end = len(data) if end < 0 else end + 1
+        yield data[start:end]
+        start = end
+
+
+_DONE = "done"
+
+
+class GenerationWriter(threading.Thread):
+    """Writes graphs of the in-memory stage into the generation's on-disk store, on a second thread
+    (the bulk loader runs without the GIL), while the build goes on.
+
+    ``write(graph)`` (again) copies a graph as the stage holds it when its turn comes; ``complete``
+    copies what is not written yet, drops what was written but is no longer part of the build,
+    flushes and closes the store; ``wait`` re-raises the thread's error if it had one.
+    """
+
+    def __init__(self, stage: ox.Store, path: Path) -> None:
+        super().__init__(name="generation-writer", daemon=True)
+        self._stage, self._path = stage, path
+        self._tasks: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
+        self._written: set[str] = set()
+        self._error: BaseException | None = None
+        self.start()
+
+    def write(self, graph: str) -> None:
+        self._tasks.put(("write", graph))
+
+    def complete(self, graphs: list[str]) -> None:
+        """Make the store hold exactly ``graphs`` (and whatever the stage's default graph holds),
+        flush and close it; ``wait`` waits for that."""
+        self._tasks.put((_DONE, "\n".join(graphs)))
+
+    def wait(self) -> None:
+        self.join()
+        if self._error is not None:
+            raise self._error
+
+    def stop(self) -> None:
+        """Leave without finishing (the generation is thrown away)."""
+        self._tasks.put((_DONE, ""))
+        self.join()
+
+    def run(self) -> None:
+        target: ox.Store | None = None
+        try:
+            target = ox.Store(str(self._path))
+            while True:
+                task, arg = self._tasks.get()
+                if self._error is not None and task != _DONE:
+                    continue
+                if task == _DONE:
+                    if arg and self._error is None:
+                        self._complete(target, arg.split("\n"))
+                    return
+                self._write(target, arg)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by finish
+            self._error = exc
+        finally:
+            del target
+
+    def _write(self, target: ox.Store, graph: str) -> None:
+        node = ox.NamedNode(graph)
+        if graph in self._written:
+            target.remove_graph(node)
+        write_graph(self._stage, target, node)
+        self._written.add(graph)
+
+    def _complete(self, target: ox.Store, graphs: list[str]) -> None:
+        for graph in sorted(self._written - set(graphs)):
+            target.remove_graph(ox.NamedNode(graph))
+        for graph in graphs:
+            if graph not in self._written:
+                self._write(target, graph)
+        write_graph(self._stage, target, ox.DefaultGraph())
+        target.flush()
+
+
+class StagedGraphs:
+    """The final graphs as a build step reads them (``PublishedGraphs``): the in-memory stage,
+    under the name of the generation it becomes."""
+
+    def __init__(self, stage: ox.Store, generation: str) -> None:
+        self._stage = stage
+        self._generation = generation
+
+    @property
+    def generation(self) -> str:
+        return self._generation
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._stage.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def quads(self, graph: str | None = None) -> Iterator[Any]:
+        return self._stage.quads_for_pattern(None, None, None, ox.NamedNode(graph) if graph else None)
