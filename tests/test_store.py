@@ -127,3 +127,7 @@ def test_query_keywords_are_checked_on_every_path(tmp_path: Path) -> None:
         store.query("SELECT * { ?s ?p ?o }", default_graphs=["http://ex/g"])  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="default_graphs"):
         run_query(store.oxigraph, "SELECT * { ?s ?p ?o }", default_graphs=["http://ex/g"])  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="timeout"):
+        store.stream("SELECT * { ?s ?p ?o }")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="datasets"):
+        store.stream("SELECT * { ?s ?p ?o }", timeout=1.0, datasets=UNION)  # type: ignore[call-arg]

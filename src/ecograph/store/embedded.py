@@ -23,9 +23,8 @@ from typing import Any, Unpack
 
 import pyoxigraph as ox
 
-from ecograph.store.dataset import UNION, Dataset
 from ecograph.store.errors import StoreNotBuilt, StoreUnavailable  # noqa: F401 - StoreUnavailable: re-exported
-from ecograph.store.graphstore import QueryOptions, unpacked
+from ecograph.store.graphstore import QueryOptions, StreamOptions, unpacked, unpacked_stream
 
 GENERATIONS = "generations"
 CURRENT = "current"
@@ -66,16 +65,10 @@ class EmbeddedStore:
         """Run a SPARQL query; ``substitutions`` binds variables (by name, without ``?``) to terms."""
         return run_query(self._store, sparql, **options)
 
-    def stream(
-        self,
-        sparql: str,
-        *,
-        base_iri: str | None = None,
-        dataset: Dataset = UNION,
-        timeout: float,
-    ) -> contextlib.AbstractContextManager[Any]:
+    def stream(self, sparql: str, **options: Unpack[StreamOptions]) -> contextlib.AbstractContextManager[Any]:
         """The answer, lazy as pyoxigraph's always is; ``timeout`` is the caller's to enforce
         (a query evaluating here cannot be interrupted: run it in a process that can be killed)."""
+        base_iri, dataset, _timeout = unpacked_stream(options)
         return contextlib.nullcontext(
             self.query(sparql, base_iri=base_iri, default_graph=dataset[0], named_graphs=dataset[1]))
 

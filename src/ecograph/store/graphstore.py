@@ -28,14 +28,41 @@ class QueryOptions(TypedDict, total=False):
     named_graphs: list[str] | None
 
 
+class _StreamTimeout(TypedDict):
+    #: seconds: bounds the wait where the store can (a server)
+    timeout: float
+
+
+class StreamOptions(_StreamTimeout, total=False):
+    """The keywords of ``stream`` on every store: ``timeout``, and optionally these.
+
+    (``timeout`` is required through a base class, not ``Required[...]``: with postponed annotations
+    Python 3.11 does not see ``Required`` at run time, and ``_check`` reads the required keys.)"""
+
+    base_iri: str | None
+    #: the dataset of :mod:`.dataset`; default the published union
+    dataset: Dataset
+
+
+def _check(method: str, options: Any, keys: type) -> None:
+    """A keyword that is not one of ``keys`` (a TypedDict), or a required one missing, is a ``TypeError``,
+    as a misspelt or forgotten keyword argument is."""
+    unknown, missing = set(options) - set(keys.__annotations__), keys.__required_keys__ - set(options)
+    if unknown or missing:
+        raise TypeError(f"{method}() got unexpected keyword arguments {sorted(unknown)} or misses {sorted(missing)}")
+
+
 def unpacked(options: QueryOptions) -> tuple[Mapping[str, Any] | None, str | None, list[str] | None, list[str] | None]:
-    """``(substitutions, base_iri, default_graph, named_graphs)``, None where not given; a keyword that is
-    not one of them is a ``TypeError``, as a misspelt keyword argument is."""
-    unknown = set(options) - QueryOptions.__optional_keys__
-    if unknown:
-        raise TypeError(f"query() got unexpected keyword arguments: {', '.join(sorted(unknown))}")
+    """``(substitutions, base_iri, default_graph, named_graphs)``, None where not given."""
+    _check("query", options, QueryOptions)
     return (options.get("substitutions"), options.get("base_iri"), options.get("default_graph"),
             options.get("named_graphs"))
+
+
+def unpacked_stream(options: StreamOptions) -> tuple[str | None, Dataset, float]:
+    """``(base_iri, dataset, timeout)``, the defaults where not given."""
+    _check("stream", options, StreamOptions)
+    return options.get("base_iri"), options.get("dataset", UNION), options["timeout"]
 
 
 class GraphStore(Protocol):
@@ -55,14 +82,7 @@ class GraphStore(Protocol):
         """Run a query over the dataset ``(default_graph, named_graphs)`` (see :mod:`.dataset`;
         both None: the published union); ``substitutions`` bind variables (names without ``?``)."""
 
-    def stream(
-        self,
-        sparql: str,
-        *,
-        base_iri: str | None = None,
-        dataset: Dataset = UNION,
-        timeout: float,
-    ) -> AbstractContextManager[Any]:
+    def stream(self, sparql: str, **options: Unpack[StreamOptions]) -> AbstractContextManager[Any]:
         """The answer of a query over ``dataset`` (:mod:`.dataset`), read lazily while the context is
         open (the endpoint caps it).
 

@@ -13,9 +13,9 @@ import pyoxigraph as ox
 
 from ecograph.model.namespaces import DCTERMS, VOID
 from ecograph.settings import Settings
-from ecograph.store.dataset import UNION, Dataset, only_published
+from ecograph.store.dataset import Dataset, only_published
 from ecograph.store.errors import BadAnswer, QueryTimedOut, StoreNotBuilt
-from ecograph.store.graphstore import QueryOptions, unpacked
+from ecograph.store.graphstore import QueryOptions, StreamOptions, unpacked, unpacked_stream
 from ecograph.store.remote.answers import RDF_ACCEPT, RDF_FORMATS, StreamedBody, accept_for, parse_answer, streamed
 from ecograph.store.remote.http import UPLOAD_MEDIA, Client, media
 from ecograph.store.remote.text import prepared
@@ -155,18 +155,12 @@ class RemoteStore:
         return parse_answer(response.content, response.headers.get("content-type", ""), form)
 
     @contextlib.contextmanager
-    def stream(
-        self,
-        sparql: str,
-        *,
-        base_iri: str | None = None,
-        dataset: Dataset = UNION,
-        timeout: float,
-    ) -> Iterator[Any]:
+    def stream(self, sparql: str, **options: Unpack[StreamOptions]) -> Iterator[Any]:
         """The answer, parsed while it arrives; the connection closes with the context, so the
         rest of a capped answer is never downloaded (which also tells the server to stop).
 
         ``timeout`` bounds the wait for each piece and, on the wall clock, the whole read."""
+        base_iri, dataset, timeout = unpacked_stream(options)
         deadline = time.monotonic() + timeout
         text, form = prepared(sparql, base_iri=base_iri)
         default_graph, named_graphs = self._dataset(dataset, True)
