@@ -35,7 +35,20 @@ from ecograph.store.embedded import new_generation, publish_generation
 BASE = "http://localhost:8000"
 KINDS = ["Company", "StartUp", "ResearchCentre", "University", "GovernmentBody", "InvestorOrFund"]
 CLUSTERS = ["health", "high_tech", "creativity", "other"]
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 RELATIONS = [ECO.partnerOf, ECO.collaboratesWith, ECO.spinOffOf, ORG.memberOf, ECO.fundedBy]
+
+
+def organisation(org: ox.NamedNode, kind: str, label: str, cluster: str, graph: ox.NamedNode) -> list[ox.Quad]:
+    """An organisation of ``kind``, with its label, active in the sector ``cluster``."""
+    rdf_type = ox.NamedNode(RDF_TYPE)
+    return [
+        ox.Quad(org, rdf_type, ox.NamedNode(ORG.FormalOrganization), graph),
+        ox.Quad(org, rdf_type, ox.NamedNode(ECO[kind]), graph),
+        ox.Quad(org, ox.NamedNode(RDFS_LABEL), ox.Literal(label), graph),
+        ox.Quad(org, ox.NamedNode(ECO.activeIn), ox.NamedNode(f"{BASE}/id/sector/{cluster}"), graph),
+    ]
 
 
 def synthetic_store(root: Path, nodes: int = 2000, edges: int = 4000, seed: int = 7) -> None:
@@ -43,19 +56,13 @@ def synthetic_store(root: Path, nodes: int = 2000, edges: int = 4000, seed: int 
     gen = new_generation(root)
     store = ox.Store(str(gen))
     graph = ox.NamedNode(f"{BASE}/graph/curated")
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    rdf_type = ox.NamedNode(RDF_TYPE)
     quads = []
     for c in CLUSTERS:
         quads.append(ox.Quad(ox.NamedNode(f"{BASE}/id/sector/{c}"), rdf_type, ox.NamedNode(ECO.Sector), graph))
     for i in range(nodes):
         org = ox.NamedNode(f"{BASE}/id/org/o{i:04d}")
-        quads += [
-            ox.Quad(org, rdf_type, ox.NamedNode(ORG.FormalOrganization), graph),
-            ox.Quad(org, rdf_type, ox.NamedNode(ECO[rng.choice(KINDS)]), graph),
-            ox.Quad(org, label, ox.Literal(f"Organisation {i:04d}"), graph),
-            ox.Quad(org, ox.NamedNode(ECO.activeIn), ox.NamedNode(f"{BASE}/id/sector/{rng.choice(CLUSTERS)}"), graph),
-        ]
+        quads += organisation(org, rng.choice(KINDS), f"Organisation {i:04d}", rng.choice(CLUSTERS), graph)
     seen: set[tuple[int, int]] = set()
     while len(seen) < edges:
         a = rng.randrange(nodes)
@@ -77,8 +84,7 @@ def directory_store(root: Path, orgs: int = 30000, seed: int = 11) -> None:
     gen = new_generation(root)
     store = ox.Store(str(gen))
     graph = ox.NamedNode(f"{BASE}/graph/curated")
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    label, pref = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.NamedNode(SKOS.prefLabel)
+    rdf_type, pref = ox.NamedNode(RDF_TYPE), ox.NamedNode(SKOS.prefLabel)
     broader, in_scheme = ox.NamedNode(SKOS.broader), ox.NamedNode(SKOS.inScheme)
     quads = []
     scheme = ox.NamedNode(f"{BASE}/id/scheme/sectors")
@@ -105,12 +111,10 @@ def directory_store(root: Path, orgs: int = 30000, seed: int = 11) -> None:
         org = ox.NamedNode(f"{BASE}/id/org/d{i:05d}")
         cluster = rng.choice(CLUSTERS)
         cap = ox.NamedNode(f"{BASE}/id/capability/d{i:05d}")
+        kind, town = rng.choice(KINDS), rng.choice(["Leuven", "Gent", "Brüssel"])
+        quads += organisation(org, kind, f"Organisatie {i:05d} {town}", cluster, graph)
         quads += [
-            ox.Quad(org, rdf_type, ox.NamedNode(ORG.FormalOrganization), graph),
-            ox.Quad(org, rdf_type, ox.NamedNode(ECO[rng.choice(KINDS)]), graph),
-            ox.Quad(org, label, ox.Literal(f"Organisatie {i:05d} {rng.choice(['Leuven', 'Gent', 'Brüssel'])}"), graph),
             ox.Quad(org, ox.NamedNode(SCHEMA.alternateName), ox.Literal(f"ORG{i:05d}"), graph),
-            ox.Quad(org, ox.NamedNode(ECO.activeIn), ox.NamedNode(f"{BASE}/id/sector/{cluster}"), graph),
             ox.Quad(org, ox.NamedNode(ECO.locatedIn), rng.choice(places), graph),
             ox.Quad(cap, rdf_type, ox.NamedNode(ECO.Capability), graph),
             ox.Quad(cap, ox.NamedNode(ECO.organisation), org, graph),
