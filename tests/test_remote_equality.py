@@ -59,6 +59,14 @@ VIRTUOSO_QUERY_TIMEOUT = 20.0
 # read the cube or avoid those shapes. A deviation that comes back is listed here with its reason.
 VIRTUOSO_DEVIATIONS: dict[str, tuple[tuple[str, str], str]] = {}
 
+#: Saved questions that make Virtuoso 7.2 (07.20.3229) segfault, not from their own text but from
+#: what ran before them in the same server process: megatrend-coverage alone answers as on
+#: Oxigraph, but after bridge-pairs, data-coverage and founded-per-year (any one or two of them:
+#: fine) the server dies at the same instruction (kernel log: "segfault … in virtuoso-t[2ab670…]"),
+#: with or without keep-alive, the timeout parameter, larger thread stacks or more buffers. The
+#: test restarts the server (same database) before these, so their answers are still compared.
+VIRTUOSO_RESTART_BEFORE = {"megatrend-coverage"}
+
 _IRI_LIST = re.compile(r"^[a-z][a-z0-9+.-]*://\S+( [a-z][a-z0-9+.-]*://\S+)+$", re.IGNORECASE)
 _NUMERIC = ("integer", "int", "long", "short", "byte", "decimal", "double", "float", "nonNegativeInteger",
             "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong")
@@ -130,7 +138,7 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory, shared_data: Path,
 
 
 @pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory, embedded: EmbeddedStore) -> Iterator[RemoteStore]:
+def virtuoso(tmp_path_factory: pytest.TempPathFactory, embedded: EmbeddedStore) -> Iterator[tuple[RemoteStore, Server]]:
     if virtuoso_binary() is None:
         pytest.skip("virtuoso-t is not installed (scripts/setup-system.sh)")
     server: Server = start_virtuoso(tmp_path_factory.mktemp("eq-virtuoso"),
@@ -140,7 +148,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory, embedded: EmbeddedStore) 
         push(embedded, settings, progress=quiet)
         remote = RemoteStore.from_settings(settings)
         remote.timeout = VIRTUOSO_QUERY_TIMEOUT
-        yield remote
+        yield remote, server
     finally:
         server.kill()  # it may still be busy with a query it does not finish; its folder is temporary
 
@@ -155,10 +163,10 @@ def test_remote_build_reports_what_the_embedded_build_reports(
 
 
 def test_same_graphs_and_triples(embedded: EmbeddedStore, oxigraph: tuple[RemoteStore, BuildReport],
-                                 virtuoso: RemoteStore) -> None:
+                                 virtuoso: tuple[RemoteStore, Server]) -> None:
     remote = oxigraph[0]
-    assert remote.graphs() == embedded.graphs() == virtuoso.graphs()
-    assert len(remote) == len(embedded) == len(virtuoso)
+    assert remote.graphs() == embedded.graphs() == virtuoso[0].graphs()
+    assert len(remote) == len(embedded) == len(virtuoso[0])
 
 
 # A query Virtuoso does not finish keeps its server busy after the client gives up (and it
@@ -168,10 +176,12 @@ ORDER = sorted(CATALOGUE, key=lambda n: (VIRTUOSO_DEVIATIONS.get(n, (("",),))[0]
 
 @pytest.mark.parametrize("name", ORDER)
 def test_saved_query_answers_agree(name: str, embedded: EmbeddedStore, oxigraph: tuple[RemoteStore, BuildReport],
-                                   virtuoso: RemoteStore) -> None:
+                                   virtuoso: tuple[RemoteStore, Server]) -> None:
     expected = answer(embedded, name)
     assert answer(oxigraph[0], name) == expected, f"{name}: Oxigraph server differs from the embedded store"
-    got = outcome(virtuoso, name, expected)
+    if name in VIRTUOSO_RESTART_BEFORE:
+        virtuoso[1].restart()
+    got = outcome(virtuoso[0], name, expected)
     if name in VIRTUOSO_DEVIATIONS:
         (kind, text), why = VIRTUOSO_DEVIATIONS[name]
         assert got[0] == kind and text in got[1], (
