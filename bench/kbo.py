@@ -3,6 +3,7 @@
     python bench/kbo.py                 # scale 0.1: 200,000 enterprises, 1,000,000 activity rows
     python bench/kbo.py --scale 1       # the real size: 2 million enterprises, 10 million activity rows
     python bench/kbo.py --zip some.zip  # ingest an existing extract (e.g. the real one)
+    python bench/kbo.py --gate          # and load and validate the triples, as the build does
 
 The generator writes the official format (a zip of ``"``-quoted, ``,``-separated CSVs, dates
 ``dd-mm-yyyy``, sorted by entity number) with the proportions of the real extract: about 45 %
@@ -10,8 +11,10 @@ natural persons, 0.8 establishment units and 5 activity rows per enterprise, add
 over all Belgian postcodes (so about 5 % fall in arrondissement Leuven, as in reality).
 
 The ingestion runs in a child process, so that its peak resident memory (``ru_maxrss`` of the
-child) is not mixed with the generator's; its triples are serialised to N-Triples lines as the
-build does, then dropped (the Oxigraph load is the build's cost, not the ingester's). Printed:
+child) is not mixed with the generator's; its triples are serialised to N-Triples as the build
+does (``build.triples``); with ``--gate`` they are then loaded into an in-memory stage holding the
+ontology, REFNIS and NACE and validated by the SHACL gate, as the build does (end to end).
+Printed:
 rows/s over all files, activity rows/s over the activity pass, peak memory, and the figures
 extrapolated to scale 1 (time linear in rows; memory = the child's baseline + the region's state,
 which grows with the number of enterprises in the region).
@@ -104,8 +107,39 @@ def generate(path: Path, scale: float, seed: int = 7) -> dict[str, int]:
     return counts
 
 
-def ingest_child(zip_path: str) -> None:
-    """Runs in the child: ingest, print a JSON line of measurements."""
+def _gate_context(identity: object) -> tuple[object, list[str], str]:
+    """An in-memory stage holding what the build's gate sees before KBO: the ontology, REFNIS and NACE."""
+    import importlib
+
+    import pyoxigraph as ox
+
+    from ecograph.build.derive import load_ontology
+    from ecograph.build.publish import _source_files
+    from ecograph.build.triples import serialise
+    from ecograph.ingest.base import IngestContext
+    from ecograph.ingest.lookups import Lookups
+    from ecograph.model.sources import get_source
+    from ecograph.settings import Settings
+
+    settings = Settings(base="http://localhost:8000", store=ROOT / "unused", downloads=ROOT.parent / "shared" / "data",
+                        data=ROOT / "data")
+    stage = ox.Store()
+    ontology = load_ontology(stage, settings, progress=lambda _m: None)
+    context = []
+    for name in ("refnis", "nace"):
+        source = get_source(name)
+        files, _missing = _source_files(settings, source)
+        ctx = IngestContext(base=settings.base, files=files, data_dir=settings.data, identity=identity,
+                            lookups=Lookups(), progress=lambda _m: None)
+        out = serialise(importlib.import_module(f"ecograph.ingest.{source.ingester}").read(ctx), print, name)
+        stage.bulk_load(out.data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(settings.graph(name)))
+        context.append(settings.graph(name))
+    return stage, context, ontology
+
+
+def ingest_child(zip_path: str, gate: bool) -> None:
+    """Runs in the child: ingest (and with ``gate`` load and validate as the build does), print a JSON line."""
+    from ecograph.build.triples import serialise
     from ecograph.ingest import kbo
     from ecograph.ingest.base import IngestContext
     from ecograph.ingest.identity import Identity
@@ -121,16 +155,27 @@ def ingest_child(zip_path: str) -> None:
     identity = Identity.from_csv(ROOT / "data" / "curated" / "organisations.csv")
     ctx = IngestContext(base="http://localhost:8000", files={"zip": Path(zip_path), "postcodes": POSTCODES},
                         data_dir=ROOT / "data", identity=identity, progress=note)
+    stage, context, ontology = _gate_context(identity) if gate else (None, [], "")
     t0 = time.perf_counter()
-    triples = 0
-    size = 0
-    for s, p, o in kbo.read(ctx):
-        size += len(f"{s} {p} {o} .\n".encode())
-        triples += 1
+    out = serialise(kbo.read(ctx), note, "kbo")
+    if out.error is not None:
+        raise out.error
     end = time.perf_counter()
+    triples, size, verdict, gate_s = out.count, len(out.data), None, 0.0
+    if gate:
+        import pyoxigraph as ox
+
+        from ecograph.build.derive import ONTOLOGY_DIR
+        from ecograph.build.gate import ShaclGate
+
+        graph = "http://localhost:8000/graph/kbo"
+        stage.bulk_load(out.data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+        result = ShaclGate(ONTOLOGY_DIR / "shapes.ttl").check(stage, graph, context, ontology=ontology,
+                                                              staged=out.take())
+        gate_s, verdict = time.perf_counter() - end, result.conforms
     print(json.dumps({
         "seconds": end - t0, "activity_seconds": end - marks.get("scan_done", t0),
-        "rows": ctx.rows_read, "triples": triples, "bytes": size,
+        "rows": ctx.rows_read, "triples": triples, "bytes": size, "gate_seconds": gate_s, "conforms": verdict,
         "baseline_kb": baseline, "rejected": dict(ctx.rejected_reasons),
     }))
 
@@ -139,10 +184,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=0.1, help="1 = 2M enterprises, 10M activity rows")
     parser.add_argument("--zip", type=Path, help="ingest this extract instead of generating one")
+    parser.add_argument("--gate", action="store_true", help="load the triples into a stage and pass them through"
+                        " the SHACL gate, as the build does (end to end)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        ingest_child(args.child)
+        ingest_child(args.child, args.gate)
         return
     with tempfile.TemporaryDirectory() as tmp:
         zip_path = args.zip
@@ -153,7 +200,7 @@ def main() -> None:
             counts = generate(zip_path, args.scale)
             print(f"generated {zip_path.stat().st_size / 1e6:.0f} MB zip in {time.perf_counter() - t0:.0f} s: "
                   + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
-        proc = subprocess.run([sys.executable, __file__, "--child", str(zip_path)],
+        proc = subprocess.run([sys.executable, __file__, "--child", str(zip_path), *(["--gate"] if args.gate else [])],
                               capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             sys.exit(proc.stderr)
@@ -166,6 +213,11 @@ def main() -> None:
     print(f"measured (scale {args.scale}): {result['rows']:,} rows in {result['seconds']:.1f} s = {rows_s:,.0f} rows/s"
           f" over all files; activity pass {activity:,} rows in {result['activity_seconds']:.1f} s"
           f" = {act_s:,.0f} activity rows/s; {result['triples']:,} triples ({result['bytes'] / 1e6:.0f} MB N-Triples)")
+    if args.gate:
+        total = result["seconds"] + result["gate_seconds"]
+        print(f"end to end through the gate: load + SHACL gate {result['gate_seconds']:.1f} s"
+              f" (conforms: {result['conforms']}); {result['rows']:,} rows in {total:.1f} s ="
+              f" {result['rows'] / total:,.0f} rows/s")
     print(f"peak memory of the ingesting process: {peak_mb:.0f} MB (of which {base_mb:.0f} MB is the interpreter"
           " and imports before reading)")
     if args.zip is None and args.scale != 1:

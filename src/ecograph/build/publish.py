@@ -312,12 +312,12 @@ def _stage_source(
                 raise err
         rep.triples, rep.rows_read, rep.rows_rejected = out.count, ctx.rows_read, ctx.rows_rejected
         if not rep.error:
-            publisher.staged(graph)  # written to disk meanwhile; withdrawn below if the gate refuses it
             progress(f"[{source.name}] {rep.triples:,} triples read in {time.perf_counter() - t0:.1f} s; validating …")
             with timer("gate"):  # the bytes just loaded, not the graph read back from the stage
-                verdict = gate.check(store, graph, staged.graphs, ontology=settings.graph("ontology"), staged=out.data)
-            del out
+                verdict = gate.check(store, graph, staged.graphs, ontology=settings.graph("ontology"),
+                                     staged=out.take())
             if verdict.conforms:
+                publisher.staged(graph)  # written to disk on a second thread while the build goes on
                 rep.status = "published"
                 staged.graphs.append(graph)
                 staged.records[graph] = _provenance(settings, source, rep, files)

@@ -24,6 +24,11 @@ class Serialised:
     count: int
     error: BaseException | None = None
 
+    def take(self) -> bytes:
+        """The document, given away: this object no longer holds it (so the taker can free it)."""
+        data, self.data = self.data, b""
+        return data
+
 
 def serialise(triples: Iterator[nt.Triple], progress: Progress, label: str) -> Serialised:
     """Join the ingester's triples into one N-Triples document (one triple a line).
