@@ -6,7 +6,8 @@ import hashlib
 
 import pyoxigraph as ox
 
-from ecograph.model.namespaces import RDF, RDFS, XSD
+from ecograph.model.gaps import closure
+from ecograph.model.namespaces import RDF, RDFS, XSD, sparql_prefixes
 
 QB = "http://purl.org/linked-data/cube#"
 SDMX_DIMENSION = "http://purl.org/linked-data/sdmx/2009/dimension#"
@@ -71,3 +72,26 @@ def observation(
 
 def integer(value: int | str) -> ox.Literal:
     return ox.Literal(str(value), datatype=iri(XSD.integer))
+
+
+_SECTOR_TREE = """
+SELECT ?sector ?up WHERE {{
+  ?sector skos:inScheme <{base}/id/scheme/sectors> OPTIONAL {{ ?sector skos:broader ?up }} }}"""
+
+
+def sector_ups(store: ox.Store, base: str, graphs: list[ox.NamedNode]) -> dict[str, frozenset[str]]:
+    """Each sector of the scheme with itself and every broader sector, by :func:`ecograph.model.gaps.closure`:
+    the one rule of "a capability counts for its broader sectors", as the dashboard and the viewer apply it."""
+    parent: dict[str, str] = {}
+    sectors: set[str] = set()
+    for row in store.query(sparql_prefixes() + _SECTOR_TREE.format(base=base), default_graph=graphs):
+        sectors.add(row["sector"].value)
+        if row["up"] is not None:
+            parent[row["sector"].value] = row["up"].value
+    return {s: ups & sectors for s, ups in closure(parent, sectors).items()}
+
+
+def broader_values(ups: dict[str, frozenset[str]], narrow: str, broad: str) -> str:
+    """The rule as a SPARQL ``VALUES`` block: one row (narrow, broad) per sector and each sector it counts for."""
+    rows = " ".join(f"(<{n}> <{b}>)" for n in sorted(ups) for b in sorted(ups[n]))
+    return f"VALUES (?{narrow} ?{broad}) {{ {rows} }}"

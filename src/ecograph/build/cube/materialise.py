@@ -36,13 +36,22 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ecograph.build.cube.common import REF_AREA, integer, iri, key, observation, structure
+from ecograph.build.cube.common import (
+    REF_AREA,
+    broader_values,
+    integer,
+    iri,
+    key,
+    observation,
+    sector_ups,
+    structure,
+)
 from ecograph.build.cube.organisations import materialise_organisations
 from ecograph.build.cube.unknown import materialise_unknown
 from ecograph.model.namespaces import ECO, sparql_prefixes
 
-# a capability counts for its own sector and every broader one; the sector tree is small, so
-# the closure is computed over the scheme rather than taken from the inferred graph
+# a capability counts for its own sector and every broader one: the pairs come from model.gaps's
+# rule (common.sector_ups) as a VALUES block, so the cube counts as the dashboard and the viewer do
 _CELLS = """
 SELECT ?concept ?stage ?m (COUNT(DISTINCT ?org) AS ?n) (MIN(STR(?org)) AS ?only)
 WHERE {{
@@ -55,13 +64,8 @@ WHERE {{
 GROUP BY ?concept ?stage ?m
 """
 
-SECTOR_OF = (
-    "?sector skos:inScheme <{base}/id/scheme/sectors> . ?capSector skos:broader* ?sector . BIND(?sector AS ?concept)"
-)
-MEGATREND_OF = (
-    "?sector skos:inScheme <{base}/id/scheme/sectors> . ?capSector skos:broader* ?sector ."
-    " ?concept eco:answeredBy ?sector"
-)
+SECTOR_OF = "{broader} BIND(?sector AS ?concept)"
+MEGATREND_OF = "{broader} ?concept eco:answeredBy ?sector"
 
 
 def _coverage_structure(
@@ -85,8 +89,9 @@ def _observations(
     concept_dim: str,
     concept_of: str,
     concept_prefix: str,
+    broader: str,
 ) -> list[ox.Triple]:
-    query = sparql_prefixes() + _CELLS.format(concept=concept_of.format(base=base))
+    query = sparql_prefixes() + _CELLS.format(concept=concept_of.format(broader=broader))
     out: list[ox.Triple] = []
     for row in store.query(query, default_graph=graphs):
         concept, stage, place, n = row["concept"], row["stage"], row["m"], row["n"]
@@ -123,10 +128,13 @@ def materialise(store: ox.Store, base: str, graphs: list[ox.NamedNode]) -> list[
             ("Megatrend coverage", "Dekking van de megatrends"),
         )
     )
-    found.update(_observations(store, base, graphs, "coverage", "sector-stage", ECO.refSector, SECTOR_OF, "sector"))
+    broader = broader_values(sector_ups(store, base, graphs), "capSector", "sector")
+    found.update(_observations(store, base, graphs, "coverage", "sector-stage", ECO.refSector, SECTOR_OF, "sector",
+                               broader))
     found.update(
         _observations(
-            store, base, graphs, "megatrend-coverage", "megatrend-stage", ECO.refMegatrend, MEGATREND_OF, "megatrend"
+            store, base, graphs, "megatrend-coverage", "megatrend-stage", ECO.refMegatrend, MEGATREND_OF, "megatrend",
+            broader,
         )
     )
     found.update(materialise_organisations(store, base, graphs))

@@ -36,7 +36,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from ecograph.build.cube.common import REF_AREA, Component, integer, key, observation, structure
+from ecograph.build.cube.common import REF_AREA, Component, integer, key, observation, sector_ups, structure
 from ecograph.model.namespaces import ECO, XSD, sparql_prefixes
 
 HELIXES = {"company": ECO.Company, "knowledge": ECO.KnowledgeInstitution, "government": ECO.GovernmentBody}
@@ -76,10 +76,6 @@ SELECT DISTINCT ?org ?sector WHERE {
   { { SELECT ?cap ?org WHERE { ?cap eco:organisation ?org } }
     { SELECT ?cap ?sector WHERE { ?cap eco:sector ?sector } } }
 }"""
-# every sector of the scheme with the concepts at or below it
-_UNDER = """
-SELECT DISTINCT ?narrow ?sector WHERE {{
-  ?sector skos:inScheme <{base}/id/scheme/sectors> . ?narrow skos:broader* ?sector }}"""
 _CLUSTERS = """
 SELECT DISTINCT ?cluster WHERE {{
   ?cluster skos:inScheme <{base}/id/scheme/sectors> . FILTER NOT EXISTS {{ ?cluster skos:broader ?up }} }}"""
@@ -118,7 +114,7 @@ class _Facts:
         self.places = _grouped(pairs(_PLACES, "org", "m"))
         self.sectors = _grouped(pairs(_SECTORS, "org", "sector"))
         # sector → the scheme sectors at or above it (a sector outside the scheme has none)
-        self.above = _grouped(pairs(_UNDER.format(base=base), "narrow", "sector"))
+        self.above = sector_ups(store, base, graphs)
         clusters = {row["cluster"].value for row in store.query(
             sparql_prefixes() + _CLUSTERS.format(base=base), default_graph=graphs)}
         helixes = " ".join(f"<{iri}>" for iri in HELIXES.values())
