@@ -22,12 +22,11 @@ from collections import Counter, defaultdict
 
 import pyoxigraph as ox
 
-from ecograph.build.cube.common import REF_AREA, Component, integer, key, observation, structure
-from ecograph.model.gaps import OrgSectors, closure, stage_unknown_in, unclassified, unplaced_in
+from ecograph.build.cube.common import REF_AREA, Component, integer, key, observation, sector_ups, structure
+from ecograph.model.gaps import OrgSectors, stage_unknown_in, unclassified, unplaced_in
 from ecograph.model.namespaces import ECO, sparql_prefixes
 from ecograph.questions.organisations import ANY, load_organisations
 
-_SECTORS = "SELECT ?s ?b WHERE {{ ?s skos:inScheme <{base}/id/scheme/sectors> OPTIONAL {{ ?s skos:broader ?b }} }}"
 _ANSWERS = "SELECT ?m ?s WHERE { ?m eco:answeredBy ?s }"
 
 
@@ -60,13 +59,8 @@ def _components(concept_dim: str, scheme: str, base: str, area: bool) -> list[Co
 def materialise_unknown(store: ox.Store, base: str, graphs: list[ox.NamedNode]) -> list[ox.Triple]:
     """The five datasets of the module docstring over ``graphs``."""
     orgs = load_org_sectors(store, graphs)
-    parent: dict[str, str] = {}
-    sectors: set[str] = set()
-    for sector, broader in _rows(store, graphs, _SECTORS.format(base=base)):
-        sectors.add(sector)
-        if broader:
-            parent[sector] = broader
-    ups = closure(parent, sectors | {s for o in orgs for s in o.active})
+    ups = sector_ups(store, base, graphs)  # a sector outside the scheme counts for itself only (broader_or_self)
+    sectors = set(ups)
     answered_sets: dict[str, set[str]] = defaultdict(set)
     for megatrend, sector in _rows(store, graphs, _ANSWERS):
         answered_sets[megatrend].add(sector)
