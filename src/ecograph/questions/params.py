@@ -71,15 +71,6 @@ def bind_param(store: Any, param: Param, value: str, base: str) -> Term:
         items = [v.strip() for v in value.split(",") if v.strip()]
         if not items:
             raise QueryError(f"parameter {param.name!r}: empty value")
-        if len(items) == 1 and not items[0].isdigit():
-            # a region's own key or IRI: one type check, as before codes and names were accepted (the
-            # index's four queries before a question's own made Virtuoso 7.2 crash on megatrend-coverage)
-            try:
-                node = _node(param, _resolve_iri(param, items[0], base))
-                _check_type(store, param, node, param.cls or ECO.Region)
-                return node
-            except QueryError:
-                pass  # a NUTS code or a name: the index knows
         try:  # a region by key, NIS code, NUTS code or name, or a list of municipalities
             found = resolve(region_index(store, base), value)
         except RegionNotFound:
