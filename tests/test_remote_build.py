@@ -19,6 +19,7 @@ import pytest
 from ecograph import cli
 from ecograph.build.publish import BuildError
 from ecograph.build.publish_remote import build
+from ecograph.model.history import CHG, changes_graph
 from ecograph.model.sources import SOURCES
 from ecograph.settings import Settings, get_settings
 from ecograph.store.open import open_store
@@ -95,6 +96,22 @@ def test_rebuild_of_unchanged_data_uploads_nothing(settings: Settings) -> None:
     assert report.ok
     assert [b for b in batches if b[0] != "ontology"] == []  # the ontology's blank nodes are re-sent
     assert snapshot(RemoteStore.from_settings(settings)) == before
+
+
+def test_a_rebuild_records_what_it_changed_on_the_server(settings: Settings) -> None:
+    """The changeset compares with what readers saw before the build, though the swaps came first."""
+    before = RemoteStore.from_settings(settings)
+    definitions = len([line for line in before.get_graph(MEGATRENDS).decode().splitlines() if "#definition>" in line])
+    assert definitions > 0
+    _drift(settings)
+    report = build(settings, sources=SMALL, progress=quiet)
+    assert report.ok
+    remote = RemoteStore.from_settings(settings)
+    assert changes_graph(settings.base) in remote.published
+    added = remote.query(
+        f"SELECT ?n WHERE {{ GRAPH <{changes_graph(settings.base)}> {{ ?c <{CHG.changedGraph}> <{MEGATRENDS}> ;"
+        f" <{CHG.triplesAdded}> ?n }} }}", use_union=False)
+    assert [int(row["n"].value) for row in added] == [definitions]  # the definitions the drift took away
 
 
 def _drift(settings: Settings) -> dict[str, set[str]]:

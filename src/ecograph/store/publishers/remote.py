@@ -56,6 +56,10 @@ class RemotePublisher(Staging):
         self.step = 0
         self.registered = set(remote.published)
         self._before = list(remote.published)
+        # what readers saw before this build, kept once read: the changeset compares against it
+        # after the swaps, and the first swap of a graph diffs against the same bytes
+        self._old: dict[str, PreviousGraph] = {}
+        self._swapped: set[str] = set()
         self._stage: ox.Store | None = None
         self._owns_remote = False
 
@@ -88,14 +92,19 @@ class RemotePublisher(Staging):
         return f"on {self.settings.sparql_query}"
 
     def previous(self, graph: str) -> PreviousGraph | None:
+        """The graph as published before this build (also after this build swapped it)."""
         if graph not in self._before:
             return None
-        with self.server():
-            data = self.remote.get_graph(graph)
-            node, meta = ox.NamedNode(graph), ox.NamedNode(self.meta)
-            record = self.remote.query(
-                f"CONSTRUCT {{ {node} ?p ?o }} WHERE {{ GRAPH {meta} {{ {node} ?p ?o }} }}", use_union=False)
-        return PreviousGraph(data, ox.serialize(record, format=ox.RdfFormat.N_TRIPLES))
+        if graph not in self._old:
+            if graph in self._swapped:
+                raise RuntimeError(f"{graph} was swapped before its previous version was read")
+            with self.server():
+                data = self.remote.get_graph(graph)
+                node, meta = ox.NamedNode(graph), ox.NamedNode(self.meta)
+                record = self.remote.query(
+                    f"CONSTRUCT {{ {node} ?p ?o }} WHERE {{ GRAPH {meta} {{ {node} ?p ?o }} }}", use_union=False)
+            self._old[graph] = PreviousGraph(data, ox.serialize(record, format=ox.RdfFormat.N_TRIPLES))
+        return self._old[graph]
 
     def staged(self, graph: str) -> None:
         """Nothing to do: a graph is uploaded when it is published."""
@@ -131,6 +140,11 @@ class RemotePublisher(Staging):
                 f"the server went away during the {activity}; what was published before is kept: {exc}") from None
 
     # --- staging and swapping one graph ---
+
+    def _published_before(self, graph: str) -> bytes:
+        previous = self.previous(graph)
+        assert previous is not None
+        return previous.data
 
     @property
     def meta(self) -> str:
@@ -169,7 +183,9 @@ class RemotePublisher(Staging):
                 ops: list[str] = []
             else:
                 self.remote.update(f"DROP SILENT GRAPH <{add}> ;\nDROP SILENT GRAPH <{remove}>")
-                plus, minus, blank = difference(self.remote.get_graph(graph), data)
+                published = self.remote.get_graph(graph) if graph in self._swapped or graph not in self._before \
+                    else self._published_before(graph)
+                plus, minus, blank = difference(published, data)
                 count = self.upload(name, add, plus) + self.upload(name, remove, minus)
                 ops = []
                 if minus:
@@ -194,6 +210,7 @@ class RemotePublisher(Staging):
                 self.remote.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in leftovers))
             raise
         self.registered.update(members)
+        self._swapped.update(members)
         if not first:
             with contextlib.suppress(RemoteError):
                 self.remote.update(f"DROP SILENT GRAPH <{add}> ;\nDROP SILENT GRAPH <{remove}>")
