@@ -35,7 +35,6 @@ class Job:
     base_iri: str | None = None
     default_graphs: tuple[str, ...] | None = None  # protocol default-graph-uri
     named_graphs: tuple[str, ...] | None = None  # protocol named-graph-uri
-    query_has_dataset: bool = False  # FROM / FROM NAMED in the query text
     from_graphs: tuple[str, ...] = ()  # the query's FROM graphs (as the guard read them)
     from_named: tuple[str, ...] = ()  # the query's FROM NAMED graphs
 

@@ -27,9 +27,10 @@ from ecograph.settings import Settings
 from ecograph.sparql import formats
 from ecograph.sparql.guard import Checked, Refused, check_query
 from ecograph.store.errors import StoreNotBuilt
+from ecograph.web import errors
 from ecograph.web.deps import StateDep
 from ecograph.web.endpoint.workers import Job, Overloaded, QueryTimeout, WorkerDied
-from ecograph.web.errors import not_built_as, retry_later, text
+from ecograph.web.errors import not_built_as, retry_later
 from ecograph.web.state import WebState
 
 router = APIRouter(tags=["SPARQL"])
@@ -39,7 +40,6 @@ FORMATS_NS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 UPDATE_PARAMS = ("update", "using-graph-uri", "using-named-graph-uri")
 FORMAT_DOC = "json, xml, csv, tsv, ttl, nt, rdf, jsonld, trig, nq or a media type; overrides Accept."
-TEXT = "text/plain; charset=utf-8"
 VARY = {"Vary": "Accept"}
 
 
@@ -58,10 +58,6 @@ class ProtocolRequest:
     def many(self, name: str) -> tuple[str, ...] | None:
         values = self.params.get(name)
         return tuple(values) if values else None
-
-
-def error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    return text(message, status, headers)
 
 
 def _utf8(body: bytes, charset: str, what: str, subject: str) -> str:
@@ -269,26 +265,26 @@ async def _answer(
         raise StoreNotBuilt("query workers are not running")
     client = _client(request)
     if not state.limiter.acquire(client):
-        return error(429, f"At most {state.limiter.limit} concurrent queries per client; retry later.",
-                     {"Retry-After": "2"})
+        return errors.text(f"At most {state.limiter.limit} concurrent queries per client; retry later.", 429,
+                           {"Retry-After": "2"})
     try:
         job = Job(
             query=checked.text, form=checked.form, media_type=media, max_rows=settings.max_rows,
             max_bytes=settings.max_result_bytes,
             base_iri=base_iri, default_graphs=default_graphs, named_graphs=named_graphs,
-            query_has_dataset=checked.has_dataset, from_graphs=tuple(checked.from_graphs),
+            from_graphs=tuple(checked.from_graphs),
             from_named=tuple(checked.from_named),
         )
         reply = await state.pool.run(job, settings.query_timeout)
     except QueryTimeout:
-        return error(503, f"The query was stopped after the time limit of {settings.query_timeout:g} s. "
-                          "Narrow it down (LIMIT, more specific patterns) and try again.")
+        return errors.text(f"The query was stopped after the time limit of {settings.query_timeout:g} s. "
+                           "Narrow it down (LIMIT, more specific patterns) and try again.", 503)
     except WorkerDied:
-        return error(503, "The query stopped its worker, most likely by needing more memory than a query may "
-                          "use. Narrow it down and try again.")
+        return errors.text("The query stopped its worker, most likely by needing more memory than a query may "
+                           "use. Narrow it down and try again.", 503)
     except Overloaded as exc:
-        return error(429, f"The endpoint is busy ({exc}); retry later.",
-                     {"Retry-After": str(max(1, int(settings.query_timeout // 4)))})
+        return errors.text(f"The endpoint is busy ({exc}); retry later.", 429,
+                           {"Retry-After": str(max(1, int(settings.query_timeout // 4)))})
     finally:
         state.limiter.release(client)
     headers = {**VARY, **reply.headers}

@@ -15,26 +15,21 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 
 from ecograph.build.dumps import MANIFEST, dumps_dir, read_dumps
 from ecograph.sparql.formats import negotiate
-from ecograph.store.embedded import StoreNotBuilt
-from ecograph.web.state import get_state
+from ecograph.web.deps import StateDep
+from ecograph.web.errors import text
 
 router = APIRouter(prefix="/dumps", tags=["Dumps"])
 
 
 def _missing() -> Response:
-    return Response(
-        "The dumps of this build are not written yet (the build writes them after publishing).\n",
-        status_code=503, media_type="text/plain; charset=utf-8", headers={"Retry-After": "60"})
+    return text("The dumps of this build are not written yet (the build writes them after publishing).", 503,
+                {"Retry-After": "60"})
 
 
 @router.get("/", summary="List of dumps with size and checksum (HTML, or JSON by Accept)",
             response_class=Response)
-async def list_dumps(request: Request) -> Response:
-    state = get_state(request)
-    try:
-        infos = read_dumps(state.settings.store, state.store.current())
-    except StoreNotBuilt as exc:
-        return Response(f"{exc}\n", status_code=503, media_type="text/plain; charset=utf-8")
+async def list_dumps(request: Request, state: StateDep) -> Response:
+    infos = read_dumps(state.settings.store, state.store.current())  # StoreNotBuilt: web.errors answers
     if infos is None:
         return _missing()
     if negotiate(request.headers.get("accept"), ("text/html", "application/json")) == "application/json":
@@ -46,14 +41,10 @@ async def list_dumps(request: Request) -> Response:
 @router.get("/{name}", summary="One dump file (gzip), SHA256SUMS or manifest.json",
             response_class=Response)
 async def get_dump(name: Annotated[str, PathParam(pattern=r"^[A-Za-z0-9._-]+$")],
-                   request: Request) -> Response:
-    state = get_state(request)
-    try:
-        generation = state.store.current()
-        folder = dumps_dir(state.settings.store, generation)
-        infos = read_dumps(state.settings.store, generation)
-    except StoreNotBuilt as exc:
-        return Response(f"{exc}\n", status_code=503, media_type="text/plain; charset=utf-8")
+                   state: StateDep) -> Response:
+    generation = state.store.current()  # StoreNotBuilt: web.errors answers
+    folder = dumps_dir(state.settings.store, generation)
+    infos = read_dumps(state.settings.store, generation)
     if infos is None:
         return _missing()
     if name == "SHA256SUMS":
@@ -62,7 +53,7 @@ async def get_dump(name: Annotated[str, PathParam(pattern=r"^[A-Za-z0-9._-]+$")]
         return FileResponse(folder / name, media_type="application/json")
     info = next((i for i in infos if i.name == name), None)
     if info is None or name.startswith("."):
-        return Response(f"No dump named {name}.\n", status_code=404, media_type="text/plain; charset=utf-8")
+        return text(f"No dump named {name}.", 404)
     return FileResponse(folder / name, media_type="application/gzip", filename=name,
                         headers={"Digest": f"sha-256={_b64(info.sha256)}",
                                  "X-Checksum-SHA256": info.sha256})

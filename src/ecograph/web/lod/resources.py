@@ -23,6 +23,7 @@ from ecograph.sparql import formats
 from ecograph.sparql.writers import PREFIXES, write_quads
 from ecograph.store.graphstore import GraphStore
 from ecograph.web.deps import StateDep, StoreDep
+from ecograph.web.errors import text
 from ecograph.web.state import WebState
 
 router = APIRouter(tags=["Linked Data"])
@@ -44,11 +45,6 @@ VARY = {"Vary": "Accept"}
 #: function of (request, kind, key, iri) returning a response, or None to use the plain page.
 HtmlPage = Callable[[Request, str, str, str], Awaitable[Response | None]]
 HTML_PAGES: dict[str, HtmlPage] = {}
-
-
-def _text(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
-    return Response(message + "\n", status_code=status, media_type="text/plain; charset=utf-8",
-                    headers=headers)
 
 
 def _pick_label(literals: Iterable[Any]) -> str | None:
@@ -174,7 +170,7 @@ def _doc_path(kind: str, key: str) -> str:
 async def entity_iri(kind: str, key: str, state: StateDep) -> Response:
     iri = state.settings.id(kind, key)
     if not await _exists(state, iri):
-        return _text(f"Not found: {iri} is not described in this graph.", 404)
+        return text(f"Not found: {iri} is not described in this graph.", 404)
     return RedirectResponse(_doc_path(kind, key), status_code=303, headers=VARY)
 
 
@@ -206,7 +202,7 @@ async def entity_doc(kind: str, key: str, request: Request, state: StateDep) -> 
     if media is None:
         media = formats.negotiate(request.headers.get("accept"), formats.DOC_OFFERS)
         if media is None:
-            return _text("Available as: " + ", ".join(formats.DOC_OFFERS), 406, VARY)
+            return text("Available as: " + ", ".join(formats.DOC_OFFERS), 406, VARY)
         if media in ("application/xhtml+xml",):
             media = formats.HTML
     generation = state.store.generation()
@@ -215,7 +211,7 @@ async def entity_doc(kind: str, key: str, request: Request, state: StateDep) -> 
     if cached is not None:
         return cached()  # type: ignore[no-any-return]
     if not await _exists(state, iri):
-        return _text(f"Not found: {iri} is not described in this graph.", 404, VARY)
+        return text(f"Not found: {iri} is not described in this graph.", 404, VARY)
     store = state.store.get()
     alternates = ", ".join(
         f'<{_doc_path(kind, key)}.{ext}>; rel="alternate"; type="{mt}"'
@@ -229,7 +225,7 @@ async def entity_doc(kind: str, key: str, request: Request, state: StateDep) -> 
     if media == formats.HTML:
         doc = await run_in_threadpool(entity_document, store, iri, base)
         if doc is None:
-            return _text(f"Not found: {iri}", 404, VARY)
+            return text(f"Not found: {iri}", 404, VARY)
         html = state.templates.get_template("doc.html").render(
             doc=doc, kind=kind, key=key, doc_path=_doc_path(kind, key), settings=state.settings,
             formats=[e for e in EXTENSIONS if e != "html"],
@@ -342,7 +338,7 @@ async def ontology(request: Request, state: StateDep) -> Response:
             response_class=Response)
 async def ontology_ext(ext: str, request: Request, state: StateDep) -> Response:
     if ext not in EXTENSIONS:
-        return _text(f"Unknown extension .{ext}; use one of: {', '.join(EXTENSIONS)}", 404)
+        return text(f"Unknown extension .{ext}; use one of: {', '.join(EXTENSIONS)}", 404)
     return await _ontology(request, state, EXTENSIONS[ext])
 
 
@@ -354,7 +350,7 @@ async def ontology_term(term: str, request: Request, store: StoreDep) -> Respons
     except ValueError:
         node = None
     if node is None or next(iter(store.quads_for_pattern(node, None, None, None)), None) is None:
-        return _text(f"Not found: {ECO_NS + term} is not a term of the ontology.", 404)
+        return text(f"Not found: {ECO_NS + term} is not a term of the ontology.", 404)
     media = formats.negotiate(request.headers.get("accept"), formats.DOC_OFFERS)
     target = f"/ontology#{term}" if media in (formats.HTML, "application/xhtml+xml", None) else "/ontology.ttl"
     return RedirectResponse(target, status_code=303, headers=VARY)
@@ -362,7 +358,7 @@ async def ontology_term(term: str, request: Request, store: StoreDep) -> Respons
 
 async def _ontology(request: Request, state: WebState, media: str | None) -> Response:
     if media is None:
-        return _text("Available as: " + ", ".join(formats.DOC_OFFERS), 406, VARY)
+        return text("Available as: " + ", ".join(formats.DOC_OFFERS), 406, VARY)
     if media == "application/xhtml+xml":
         media = formats.HTML
     base = state.settings.base
@@ -373,5 +369,5 @@ async def _ontology(request: Request, state: WebState, media: str | None) -> Res
     quads = state.memoised("ontology-quads", lambda store: ontology_quads(store, base))
     body = write_quads(quads, rdf)
     if not body.strip():
-        return _text("The ontology graph is empty in this build.", 404)
+        return text("The ontology graph is empty in this build.", 404)
     return Response(body, media_type=formats.RDF_MEDIA[rdf], headers=VARY)
