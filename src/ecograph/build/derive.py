@@ -37,14 +37,14 @@ def load_ontology(store: ox.Store, settings: Settings, progress: Progress) -> st
 
 
 def derive(store: ox.Store, settings: Settings, published: list[str], records: list[str], progress: Progress,
-           phases: Phases | None = None) -> None:
+           phases: Phases) -> None:
     """(Re)write the inferred graph, the cube and the metadata graph of the stage.
 
     ``published`` are the graphs readers will see (ontology and sources), ``records`` their
     provenance records (N-Triples). Run again when what readers see changed after all.
     ``phases`` gets the seconds of each.
     """
-    timed = (phases if phases is not None else Phases()).time
+    timed = phases.time
     for name in DERIVED:
         store.remove_graph(ox.NamedNode(settings.graph(name)))
     progress("[inferred] materialising inference …")

@@ -49,7 +49,7 @@ class ShaclGate:
         self._compiled = CompiledShapes(self.shapes, advanced=True)
 
     def check(
-        self, store: ox.Store, graph: str, context: list[str], ontology: str | None = None, size: int | None = None,
+        self, store: ox.Store, graph: str, context: list[str], ontology: str | None = None,
         staged: bytes | None = None,
     ) -> Verdict:
         """Validate ``graph``; results about nodes that are not its subjects are ignored.
@@ -57,8 +57,7 @@ class ShaclGate:
         ``staged``, when given, is ``graph`` as N-Triples (what the caller bulk-loaded): reading a
         large graph back from the store costs more than validating it. A caller that passes its
         only reference lets the gate free the bytes once they are text (the engine holds about
-        750 bytes per triple besides). ``size`` is accepted for the callers' sake and no longer
-        used: the engine is the same for every size.
+        750 bytes per triple besides).
         """
         if staged is None:
             only = staged_subjects(store, graph)

@@ -274,11 +274,11 @@ def _stage_source(
     staged: _Staged,
     identity: Any,
     progress: Progress,
-    lookups: Lookups | None = None,
-    phases: Phases | None = None,
+    lookups: Lookups,
+    phases: Phases,
 ) -> SourceReport:
     t0 = time.perf_counter()
-    timer = (phases if phases is not None else Phases()).time
+    timer = phases.time
     rep = SourceReport(source.name)
     store = publisher.stage
     graph = settings.graph(source.name)

@@ -35,11 +35,6 @@ def fold(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
-def tokens(text: str) -> list[str]:
-    """The words of :func:`normalise`."""
-    return normalise(text).split()
-
-
 def normalise(text: str) -> str:
     """:func:`fold`, without a legal form at the start or the end (a name is never left empty)."""
     words = fold(text).split()

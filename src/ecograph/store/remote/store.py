@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, Unpack
 
-import httpx
 import pyoxigraph as ox
 
 from ecograph.model.namespaces import DCTERMS, VOID
@@ -80,11 +79,6 @@ class RemoteStore:
     @timeout.setter
     def timeout(self, seconds: float) -> None:
         self._client.timeout = seconds
-
-    @property
-    def server_software(self) -> str:
-        """The ``Server`` header of the server's answers."""
-        return self._client.server_software
 
     @property
     def is_virtuoso(self) -> bool:
@@ -257,14 +251,3 @@ class RemoteStore:
         """Run one SPARQL Update request (one request: one transaction on the servers we know)."""
         self._client.request("POST", self.update_endpoint, data={"update": sparql}, ok=(200, 204))
 
-    def wait_ready(self, timeout: float = 60.0) -> None:
-        """Wait until the query endpoint answers (used after starting a server)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self._client.http.post(self.query_endpoint, data={"query": "ASK {}"})
-                return
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)

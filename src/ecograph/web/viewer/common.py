@@ -45,10 +45,6 @@ def page_url(request: Request, **changes: str | None) -> str:
     return request.url.path + ("?" + query if query else "")
 
 
-def state_of(request: Request) -> WebState:
-    return get_state(request)
-
-
 def snapshot_for(state: WebState) -> Snapshot:
     """The snapshot of the published generation (raises StoreNotBuilt)."""
     return state.memoised("viewer-snapshot", lambda store: load_snapshot(store, state.settings.base))  # type: ignore[no-any-return]
