@@ -25,7 +25,7 @@ from fastapi.responses import HTMLResponse
 from ecograph.model.gaps import GAP, NOT_APPLICABLE, SINGLE, UNKNOWN, broader_or_self, cell_status, unclassified
 from ecograph.questions.catalogue import QueryError, get_query, plain, run_saved
 from ecograph.questions.organisations import KINDS
-from ecograph.questions.regions import RegionIndex, RegionNotFound, Resolved, load_index, resolve
+from ecograph.questions.regions import RegionIndex, RegionNotFound, Resolved, region_index, resolve
 from ecograph.web.errors import not_built_as
 from ecograph.web.viewer import compare as cmp
 from ecograph.web.viewer.changes import cell_trajectory
@@ -179,10 +179,12 @@ def build_dashboard(request: Request, snap: Snapshot, region_key: str, cluster_k
     s_cells = sector_cells(snap, facts)
     s_ring = sector_cells(snap, ring_facts)
     unknown = unknown_orgs(snap, region, kind, "")
-    mt_unknown = unknown_orgs(snap, region, kind, cluster)
-    mt_facts = _facts(snap, region, kind, cluster)
+    # the megatrend matrix follows the cluster filter; without one it counts what the sector matrix counts
+    mt_unknown = unknown_orgs(snap, region, kind, cluster) if cluster else unknown
+    mt_facts = _facts(snap, region, kind, cluster) if cluster else facts
     m_cells = megatrend_cells(snap, mt_facts)
-    m_ring = megatrend_cells(snap, _facts(snap, snap.region_iri(ring_key), kind, cluster)) if ring_key else {}
+    mt_ring_facts = _facts(snap, snap.region_iri(ring_key), kind, cluster) if ring_key and cluster else ring_facts
+    m_ring = megatrend_cells(snap, mt_ring_facts) if ring_key else {}
     # the saved questions answer the unfiltered matrices
     s_counts = saved_counts(state, SECTOR_QUERY, "sector", region_key) if not kind else None
     s_ring_counts = saved_counts(state, SECTOR_QUERY, "sector", ring_key) if ring_key and not kind else None
@@ -305,7 +307,8 @@ def region_choices(snap: Snapshot, lang: str) -> list[tuple[str, str]]:
 
 def region_index_of(request: Request) -> RegionIndex:
     state = request.app.state.ecograph
-    return state.memoised("region-index", lambda store: load_index(store, state.settings.base))  # type: ignore[no-any-return]
+    # the resolver's own cache (per store and generation), which the question pages' region parameter shares
+    return state.memoised("region-index", lambda store: region_index(store, state.settings.base))  # type: ignore[no-any-return]
 
 
 def _resolve(index: RegionIndex, text: str) -> Resolved | None:
