@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ecograph.ingest.readers.common import not_utf8
+from ecograph.model import names
 
 ROR_PREFIX = "https://ror.org/"
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 
 # ROR ids: a leading 0, six characters of Crockford base32 (no i, l, o, u) and a 2-digit checksum.
 _ROR_SHORT = re.compile(r"0[0-9a-hjkmnp-tv-z]{6}[0-9]{2}")
-_ROR_ANY = re.compile(r"^(?:https?://)?(?:www\.)?(?:ror\.org/)?(0[0-9a-hjkmnp-tv-z]{6}[0-9]{2})/?$")
 _QID_ANY = re.compile(
     r"^(?:(?:https?://)?(?:www\.)?wikidata\.org/(?:entity|wiki)/|wd:)?(Q[1-9][0-9]*)$",
     re.IGNORECASE,
@@ -49,10 +49,7 @@ _DOTTED_ABBREVIATION = re.compile(r"\b(?:[a-z]\.){2,}(?![a-z])|\b(?:[a-z]\.)+[a-
 
 def normalise_ror(value: str | None) -> str | None:
     """Short ROR id (``05f950310``) from a short id or any ror.org URL; None if it is not one."""
-    if not value:
-        return None
-    match = _ROR_ANY.match(value.strip().lower())
-    return match.group(1) if match else None
+    return names.ror_id(value) if value else None
 
 
 def normalise_qid(value: str | None) -> str | None:

@@ -23,7 +23,7 @@ from ecograph.ingest.readers.common import IngestError, Progress, to_stderr
 from ecograph.ingest.readers.kbo_region import Scan, load_places, match_curated, region_members, scan
 from ecograph.ingest.readers.kbo_zip import KboZip
 from ecograph.ingest.readers.refnis import Refnis, load_refnis, municipality_names
-from ecograph.ingest.readers.ror import RorRecord, iter_json_array
+from ecograph.ingest.readers.ror import RorRecord, iter_json_array, record_key
 from ecograph.ingest.readers.table import Table
 
 if TYPE_CHECKING:
@@ -119,13 +119,8 @@ class Lookups:
             for short, rec in self.ror_by_id(dumps).items():
                 if rec.status == "withdrawn":
                     continue
-                names = [rec.display] + [n for n, _ in rec.names]
-                key = None
-                if identity is not None:
-                    key = identity.key_for(ror=rec.ror, wikidata=rec.wikidata[0] if rec.wikidata else None,
-                                           names=names)
-                key = by_ror[short] = key or f"ror-{short}"
-                for name in names:
+                key = by_ror[short] = record_key(identity, rec)
+                for name in [rec.display] + [n for n, _ in rec.names]:
                     norm = normalise_name(name)
                     if norm:
                         by_name[norm] = key if by_name.get(norm, key) == key else None

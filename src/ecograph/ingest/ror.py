@@ -28,7 +28,13 @@ from urllib.parse import quote
 
 from ecograph.ingest.base import IngestContext
 from ecograph.ingest.readers.refnis import lookup_municipality
-from ecograph.ingest.readers.ror import ROR_ID, RorRecord, iter_json_array  # noqa: F401 - re-exported
+from ecograph.ingest.readers.ror import (  # noqa: F401 - ROR_ID, iter_json_array re-exported
+    ROR_ID,
+    RorRecord,
+    iter_json_array,
+    organisation_key,
+    record_key,
+)
 from ecograph.model.namespaces import DCTERMS, ECO, ORG, RDF, RDFS, SCHEMA, WGS, XSD
 from ecograph.model.nt import TermError, Triple, iri, lit
 
@@ -93,18 +99,15 @@ class _Keys:
         self.ctx = ctx
 
     def key(self, ror: str, short: str, wikidata: str | None, names: list[str]) -> str:
-        identity = self.ctx.identity
-        if identity is not None:
-            found = identity.key_for(ror=ror, wikidata=wikidata, names=names)
-            if found:
-                return found
-        return f"ror-{short}"
+        return organisation_key(self.ctx.identity, ror, short, wikidata, names)
+
+    def record(self, rec: RorRecord) -> str:
+        return record_key(self.ctx.identity, rec)
 
 
 def _record_triples(ctx: IngestContext, keys: _Keys, rec: RorRecord, places: dict[str, str] | None,
                     ) -> Iterator[Triple]:
-    key = keys.key(rec.ror, rec.short, rec.wikidata[0] if rec.wikidata else None,
-                   [rec.display] + [n for n, _ in rec.names])
+    key = keys.record(rec)
     org = ctx.id("org", key)
     s = iri(org)
     source = iri(rec.ror)
@@ -150,8 +153,7 @@ def _relation_triples(ctx: IngestContext, keys: _Keys, rec: RorRecord, published
     A partial dump (such as a country extract) names related organisations it holds no record
     of; a relation to an organisation with no description is left out and counted.
     """
-    key = keys.key(rec.ror, rec.short, rec.wikidata[0] if rec.wikidata else None,
-                   [rec.display] + [n for n, _ in rec.names])
+    key = keys.record(rec)
     s = iri(ctx.id("org", key))
     source = iri(rec.ror)
     for rtype, target, label in rec.relationships:

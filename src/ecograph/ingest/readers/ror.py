@@ -244,3 +244,15 @@ class RorRecord:
             self.lat, self.lng = address.get("lat"), address.get("lng")
         for rel in self._list(raw.get("relationships"), "relationships"):
             self._relationship(rel, "type")
+
+
+def organisation_key(identity: Any, ror: str, short: str, wikidata: str | None, names: list[str]) -> str:
+    """The key of a ROR organisation: the curated one when the identity matcher knows it, else ``ror-<short id>``."""
+    found = identity.key_for(ror=ror, wikidata=wikidata, names=names) if identity is not None else None
+    return found or f"ror-{short}"
+
+
+def record_key(identity: Any, rec: RorRecord) -> str:
+    """:func:`organisation_key` of a record, matched by its ROR id, first Wikidata id and every name."""
+    return organisation_key(identity, rec.ror, rec.short, rec.wikidata[0] if rec.wikidata else None,
+                            [rec.display] + [n for n, _ in rec.names])
