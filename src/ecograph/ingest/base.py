@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ecograph.ingest.identity import Identity
 from ecograph.ingest.lookups import Lookups
@@ -23,6 +24,8 @@ from ecograph.ingest.readers.common import (  # noqa: F401 - re-exported
     to_stderr,
     utf8_error,
 )
+from ecograph.ingest.readers.kbo_region import Scan
+from ecograph.ingest.readers.kbo_zip import KboZip
 
 
 @dataclass
@@ -49,6 +52,18 @@ class IngestContext:
         """Count a row left out on purpose (not an error: e.g. outside the scope of the graph)."""
         self.rows_rejected += 1
         self.rejected_reasons[reason] += 1
+
+    def kbo_region(self, zip_path: Path) -> tuple[KboZip, Scan]:
+        """The shared KBO region scan of ``zip_path`` (:meth:`Lookups.kbo_region`) with this run's inputs."""
+        return self.lookups.kbo_region(zip_path, **self._kbo_inputs())
+
+    def kbo_keys(self, zip_path: Path) -> dict[str, str]:
+        """KBO number → organisation key for the enterprises the KBO graph of the same extract describes."""
+        return self.lookups.kbo_keys(zip_path, **self._kbo_inputs())
+
+    def _kbo_inputs(self) -> dict[str, Any]:
+        return {"regions": self.data_dir / "regions.csv", "postcodes": self.files.get("postcodes"),
+                "refnis": self.files.get("refnis"), "identity": self.identity, "progress": self.progress}
 
     def file(self, name: str) -> Path:
         try:

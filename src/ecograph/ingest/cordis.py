@@ -83,13 +83,6 @@ _GEO = re.compile(r"\(?\s*(-?[0-9]+(?:\.[0-9]+)?)\s*,\s*(-?[0-9]+(?:\.[0-9]+)?)\
 # matching
 
 
-def kbo_keys(ctx: IngestContext) -> dict[str, str]:
-    """KBO number → organisation key, for the enterprises the KBO graph of the same extract describes."""
-    return ctx.lookups.kbo_keys(ctx.file("kbo"), regions=ctx.data_dir / "regions.csv",
-                                postcodes=ctx.files.get("postcodes"), refnis=ctx.files.get("refnis"),
-                                identity=ctx.identity, progress=ctx.progress)
-
-
 def kbo_number(vat: str) -> str | None:
     """``0123.456.789`` from a Belgian VAT number (``BE0123456789``, ``BE 123456789``); else None."""
     match = _BE_VAT.fullmatch(vat.replace(".", "").replace(" ", "").upper())
@@ -184,8 +177,8 @@ def read(ctx: IngestContext) -> Iterator[Triple]:
         ctx.rows_rejected += n
         ctx.rejected_reasons[reason] += n
     rules = load_mapping(ctx.data_dir / MAPPING_FILE)
-    kbo = kbo_keys(ctx) if "kbo" in ctx.files and any(kbo_number(o.vat) for o in extract.organisations.values()) \
-        else {}
+    with_kbo = "kbo" in ctx.files and any(kbo_number(o.vat) for o in extract.organisations.values())
+    kbo = ctx.kbo_keys(ctx.file("kbo")) if with_kbo else {}
     ror_dumps = [(p, schema) for p, schema in ((ctx.files.get("ror"), 2), (ctx.files.get("ror_v1"), 1))
                  if p is not None]
     ror_names = ctx.lookups.ror_keys(ror_dumps, ctx.identity)[0] if ror_dumps else {}

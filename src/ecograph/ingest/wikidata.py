@@ -235,9 +235,7 @@ def read(ctx: IngestContext) -> Iterator[Triple]:
     by_ror = ctx.lookups.ror_keys([(ctx.files["ror"], 2)], ctx.identity)[1] if ctx.files.get("ror") else {}
     kbo = {}
     if ctx.files.get("kbo") and any(i.kbos for i in items.values()):
-        kbo = ctx.lookups.kbo_keys(ctx.files["kbo"], regions=ctx.data_dir / "regions.csv",
-                                   postcodes=ctx.files.get("postcodes"), refnis=ctx.files.get("refnis"),
-                                   identity=ctx.identity, progress=ctx.progress)
+        kbo = ctx.kbo_keys(ctx.files["kbo"])
     curated = ctx.lookups.curated_facts(ctx.data_dir / "curated" / "organisations.csv")
     for item in items.values():
         if not item.label:

@@ -61,9 +61,7 @@ def read(ctx: IngestContext) -> Iterator[Triple]:
     started = time.perf_counter()
     zip_path = ctx.file("zip")
     deriver = Deriver(load_stage_rules(ctx.data_dir / STAGE_RULES_FILE))
-    kz, found = ctx.lookups.kbo_region(zip_path, regions=ctx.data_dir / "regions.csv",
-                                       postcodes=ctx.files.get("postcodes"), refnis=ctx.files.get("refnis"),
-                                       identity=ctx.identity, progress=ctx.progress)
+    kz, found = ctx.kbo_region(zip_path)
     try:
         ctx.progress(f"[kbo] region: {len(found.enterprises):,} enterprises, {len(found.units):,} establishment "
                      f"units ({time.perf_counter() - started:.1f} s)")
