@@ -128,7 +128,8 @@ def materialise(store: ox.Store, base: str, graphs: list[ox.NamedNode]) -> list[
             ("Megatrend coverage", "Dekking van de megatrends"),
         )
     )
-    broader = broader_values(sector_ups(store, base, graphs), "capSector", "sector")
+    ups = sector_ups(store, base, graphs)  # read once, counted with by every dataset
+    broader = broader_values(ups, "capSector", "sector")
     found.update(_observations(store, base, graphs, "coverage", "sector-stage", ECO.refSector, SECTOR_OF, "sector",
                                broader))
     found.update(
@@ -137,6 +138,6 @@ def materialise(store: ox.Store, base: str, graphs: list[ox.NamedNode]) -> list[
             broader,
         )
     )
-    found.update(materialise_organisations(store, base, graphs))
-    found.update(materialise_unknown(store, base, graphs))
+    found.update(materialise_organisations(store, base, graphs, ups))
+    found.update(materialise_unknown(store, base, graphs, ups))
     return sorted(found, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))

@@ -36,7 +36,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from ecograph.build.cube.common import REF_AREA, Component, integer, key, observation, sector_ups, structure
+from ecograph.build.cube.common import REF_AREA, Component, integer, key, observation, structure
 from ecograph.model.namespaces import ECO, XSD, sparql_prefixes
 
 HELIXES = {"company": ECO.Company, "knowledge": ECO.KnowledgeInstitution, "government": ECO.GovernmentBody}
@@ -108,13 +108,14 @@ def _grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
 class _Facts:
     """The flat facts the datasets are derived from, read once per build."""
 
-    def __init__(self, store: ox.Store, base: str, graphs: list[ox.NamedNode]) -> None:
+    def __init__(self, store: ox.Store, base: str, graphs: list[ox.NamedNode],
+                 ups: dict[str, frozenset[str]]) -> None:
         self.base = base
         pairs = lambda query, a, b: _pairs(store, graphs, query, a, b)  # noqa: E731
         self.places = _grouped(pairs(_PLACES, "org", "m"))
         self.sectors = _grouped(pairs(_SECTORS, "org", "sector"))
         # sector → the scheme sectors at or above it (a sector outside the scheme has none)
-        self.above = sector_ups(store, base, graphs)
+        self.above = ups
         clusters = {row["cluster"].value for row in store.query(
             sparql_prefixes() + _CLUSTERS.format(base=base), default_graph=graphs)}
         helixes = " ".join(f"<{iri}>" for iri in HELIXES.values())
@@ -279,9 +280,10 @@ def _structures(base: str) -> list[ox.Triple]:
     return out
 
 
-def materialise_organisations(store: ox.Store, base: str, graphs: list[ox.NamedNode]) -> list[ox.Triple]:
+def materialise_organisations(store: ox.Store, base: str, graphs: list[ox.NamedNode],
+                              ups: dict[str, frozenset[str]]) -> list[ox.Triple]:
     """The five organisation datasets over ``graphs`` (unsorted; ``cube.materialise`` sorts)."""
-    facts = _Facts(store, base, graphs)
+    facts = _Facts(store, base, graphs, ups)
     out = _structures(base)
     for build in (_data_gaps, _cluster_bridges, _triple_helix, _company_coverage, _research_ties):
         out += build(facts)

@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 
 import pyoxigraph as ox
 
-from ecograph.build.cube.common import REF_AREA, Component, integer, key, observation, sector_ups, structure
+from ecograph.build.cube.common import REF_AREA, Component, integer, key, observation, structure
 from ecograph.model.gaps import OrgSectors, stage_unknown_in, unclassified, unplaced_in
 from ecograph.model.namespaces import ECO, sparql_prefixes
 from ecograph.questions.organisations import ANY, load_organisations
@@ -56,10 +56,11 @@ def _components(concept_dim: str, scheme: str, base: str, area: bool) -> list[Co
     return parts
 
 
-def materialise_unknown(store: ox.Store, base: str, graphs: list[ox.NamedNode]) -> list[ox.Triple]:
+def materialise_unknown(store: ox.Store, base: str, graphs: list[ox.NamedNode],
+                        ups: dict[str, frozenset[str]]) -> list[ox.Triple]:
     """The five datasets of the module docstring over ``graphs``."""
     orgs = load_org_sectors(store, graphs)
-    ups = sector_ups(store, base, graphs)  # a sector outside the scheme counts for itself only (broader_or_self)
+    # ``ups``: common.sector_ups; a sector outside the scheme counts for itself only (broader_or_self)
     sectors = set(ups)
     answered_sets: dict[str, set[str]] = defaultdict(set)
     for megatrend, sector in _rows(store, graphs, _ANSWERS):
