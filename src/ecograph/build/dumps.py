@@ -136,8 +136,12 @@ def write_dumps(store_root: Path | str, base: str, store: PublishedGraphs | None
         items: list[Any] = quads if fmt.supports_datasets else triples
         size, sha = _write(tmp / name, items, fmt)
         infos.append(DumpInfo(name, label, fmt.media_type, size, sha, len(items), "", CC_BY))
+    by_graph: dict[str, list[ox.Triple]] = {}  # from the quads just read: a server is not asked again per graph
+    for q in quads:
+        if isinstance(q.graph_name, ox.NamedNode):
+            by_graph.setdefault(q.graph_name.value, []).append(ox.Triple(q.subject, q.predicate, q.object))
     for graph in store.graphs():
-        graph_triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(graph)]
+        graph_triples = by_graph.get(graph, [])
         name = "graph-" + graph.rsplit("/", 1)[-1] + ".nt.gz"
         size, sha = _write(tmp / name, graph_triples, ox.RdfFormat.N_TRIPLES)
         infos.append(DumpInfo(name, "N-Triples", ox.RdfFormat.N_TRIPLES.media_type, size, sha,
