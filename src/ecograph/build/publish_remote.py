@@ -57,7 +57,6 @@ def push(store: GraphStore, settings: Settings, *, progress: Progress = print, b
     """
     try:
         with RemotePublisher.connect(settings, batch=batch, progress=progress) as pub:
-            previous = list(pub.remote.published)
             meta = settings.graph("meta")
             graphs = store.graphs()
             for graph in graphs:
@@ -71,9 +70,6 @@ def push(store: GraphStore, settings: Settings, *, progress: Progress = print, b
                     pub.publish_graph(name, graph, data,
                                       ox.serialize(prov, format=ox.RdfFormat.N_TRIPLES).decode() if prov else None)
                 progress(f"[{name}] pushed ({time.perf_counter() - t0:.1f} s)")
-            with pub.server("push"):
-                pub.register_exactly(list(graphs) if meta in graphs else [*graphs, meta], previous)
-                pub.remote.refresh()
-                return len(pub.remote)
+            return pub.finish(list(graphs), activity="push")
     except PublishFailed as exc:
         raise BuildError(str(exc)) from None

@@ -121,8 +121,9 @@ class RemotePublisher(Staging):
                 raise PublishRefused(f"the server refused the upload: {exc}") from None
         self.progress(f"[{name}] uploaded in {count} batch(es) and swapped in ({time.perf_counter() - t0:.1f} s)")
 
-    def finish(self, graphs: list[str], ready: Ready | None = None) -> int:
-        with self.server():
+    def finish(self, graphs: list[str], ready: Ready | None = None, *, activity: str = "build") -> int:
+        """Register exactly ``graphs`` (and the meta graph) as published, withdrawing the others."""
+        with self.server(activity):
             self.register_exactly(graphs if self.meta in graphs else [*graphs, self.meta], self._before)
             self.remote.refresh()
             triples = len(self.remote)
