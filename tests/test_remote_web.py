@@ -28,6 +28,7 @@ import pytest
 from rdflib import Graph, URIRef
 from w3c.support import LiveServer, live_server, settings_for
 
+from ecograph.build.dumps import write_published_dumps
 from ecograph.build.publish import BuildReport
 from ecograph.build.publish_remote import RemotePublisher, push
 from ecograph.questions.catalogue import run_saved
@@ -42,8 +43,6 @@ except ImportError:  # tests/ is not a package
     from conftest import BASE, make_settings, quiet  # type: ignore[no-redef]
     from servers import Server, start_oxigraph, start_virtuoso, virtuoso_binary  # type: ignore[no-redef]
 from hostile import Case, Listener, Spelled, cases, spelled
-
-from ecograph.cli import commands as cli
 
 ECO = "https://w3id.org/ecograph/ontology#"
 KUL = f"{BASE}/id/org/ku_leuven"
@@ -77,9 +76,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory, server: Server, embedded:
     settings = make_settings(tmp_path_factory.mktemp("web-remote"), **server.settings(
         query_timeout=QUERY_TIMEOUT, max_rows=500, max_concurrent=2, workers=2))
     push(embedded, settings, progress=quiet)
-    hook = cli._after_publish(settings)  # what `ecograph build` does after a remote build: the dumps
-    assert hook is not None
-    hook(None)
+    write_published_dumps(settings)  # what `ecograph build` does after a remote build: the dumps
     return settings
 
 

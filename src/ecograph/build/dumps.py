@@ -197,10 +197,10 @@ def read_dumps(store_root: Path | str, generation: str | None = None) -> list[Du
     return [DumpInfo(**d) for d in data["dumps"]]
 
 
-def write_published_dumps(settings: Settings, generation: Path | None = None) -> list[DumpInfo]:
-    """The dumps of the staged ``generation`` of the embedded store, or (None) of what the
-    configured backend publishes now (``store.open.open_store``)."""
-    store = EmbeddedStore(settings.store, generation=generation) if generation is not None else open_store(settings)
+def write_published_dumps(settings: Settings) -> list[DumpInfo]:
+    """The dumps of what the configured backend publishes now (``store.open.open_store``), for graphs
+    published some other way than ``ecograph build`` (``publish_remote.push``)."""
+    store = open_store(settings)
     try:
         return write_dumps(settings.store, settings.base, store)
     finally:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from ecograph import __version__
 from ecograph.model.sources import SOURCES
-from ecograph.settings import Settings, get_settings
+from ecograph.settings import get_settings
 
 
 def _progress(message: str) -> None:
@@ -60,20 +59,6 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(line + (f"  — {s.error}" if s.error else ""))
     print(f"generation {report.generation}: {report.triples:,} triples in {report.seconds:.1f} s")
     return 0 if report.ok else 1
-
-
-def _after_publish(settings: Settings) -> Callable[[Path | None], None]:
-    """The dumps step of ``ecograph build`` on its own, for graphs published some other way
-    (``publish_remote.push``, tests): ``hook(generation)`` writes the dumps of that staged
-    generation, or with None of what the configured backend publishes."""
-
-    def hook(generation: Path | None) -> None:
-        from ecograph.build.dumps import write_published_dumps
-
-        _progress("[dumps] writing dumps …")
-        write_published_dumps(settings, generation)
-
-    return hook
 
 
 def cmd_sources(_args: argparse.Namespace) -> int:
