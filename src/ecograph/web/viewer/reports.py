@@ -210,11 +210,13 @@ def question_xlsx(request: Request, name: str, found: Found) -> Response:
 def question_embed(request: Request, name: str, found: Found) -> Response:
     query, values, result, snap, lang = found
     about = _question_about(request, query, values, snap, lang)
-    has_figure = _question_svg(request, *found) is not None
     query_string = request.url.query
     table = None
+    has_figure = False  # the figure is linked, not drawn here: only whether the answer has a chart
     if result.kind == "select":
-        table = {"header": result.variables, "rows": _rows(result, snap, lang)[:500]}
+        rows = _rows(result, snap, lang)
+        has_figure = chart_for(result, rows, snap) is not None
+        table = {"header": result.variables, "rows": rows[:500]}
     return render(request, "pages/embed.html", {
         "about": about, "credit": about.credit(lang), "heat_rows": None, "stages": [], "heat_max": 0,
         "ring_label": "", "table": table,
