@@ -16,7 +16,7 @@ from conftest import REPO, make_settings, mirror_downloads, quiet
 from fastapi.testclient import TestClient
 
 from ecograph.build.publish import build
-from ecograph.model.history import changes_graph
+from ecograph.model.history import CHG, changes_graph
 from ecograph.settings import Settings
 from ecograph.store.embedded import EmbeddedStore, prune_generations
 from ecograph.web.viewer.changes_read import builds, cell_history, changeset
@@ -143,6 +143,16 @@ def test_the_history_survives_pruning(history: tuple[Settings, dict[str, str]]) 
     assert generations == ["g000002", "g000003"]
     store = EmbeddedStore(settings.store)
     assert changeset(store, B, "g000002") is not None  # recorded by a generation that is gone
+
+
+def test_each_changeset_links_the_one_before(history: tuple[Settings, dict[str, str]]) -> None:
+    settings, _names = history
+    store = EmbeddedStore(settings.store)
+    rows = list(store.query(
+        f"SELECT ?c ?before WHERE {{ GRAPH <{changes_graph(B)}> {{ ?c a <{CHG.Changeset}> ; <{CHG.buildId}> ?id"
+        f" OPTIONAL {{ ?c <{CHG.previousChangeset}> ?before }} }} }} ORDER BY ?id"))
+    assert len(rows) == 2  # the builds that changed something: g000002 and g000003
+    assert rows[0]["before"] is None and rows[1]["before"] == rows[0]["c"]
 
 
 def test_a_cells_trajectory(history: tuple[Settings, dict[str, str]]) -> None:

@@ -83,7 +83,7 @@ def record_changes(publisher: Publisher, settings: Settings, graphs: Iterable[st
     when = (now or datetime.now(UTC)).isoformat(timespec="seconds").replace("+00:00", "Z")
     build = publisher.build_id
     context = region_context(stage, base)
-    triples = _changeset(base, build, when, diffs, before, after, context, _last_changeset(previous, base))
+    triples = _changeset(base, build, when, diffs, before, after, context, _last_changeset(stage, node))
     stage.bulk_load(nt.serialize(triples), format=_NT, to_graph=node)
     size = sum(1 for _ in stage.quads_for_pattern(None, None, None, node))
     record = nt.serialize(_record(base, target, build, when, size))
@@ -119,15 +119,11 @@ def _record(base: str, target: str, build: str, when: str, size: int) -> list[nt
     ]
 
 
-def _last_changeset(previous: object, base: str) -> str | None:
-    """The newest changeset of the carried history (the highest time), if any."""
-    data = getattr(previous, "data", b"")
-    if not data:
-        return None
-    store = ox.Store()
-    store.bulk_load(data, format=_NT)
-    rows = list(store.query(f"SELECT ?c WHERE {{ ?c a <{CHG.Changeset}> ; <{PROV.generatedAtTime}> ?t }}"
-                            " ORDER BY DESC(?t) LIMIT 1"))
+def _last_changeset(stage: ox.Store, history: ox.NamedNode) -> str | None:
+    """The newest changeset of the carried history (the highest time), if any: read in the stage,
+    where the history was just loaded."""
+    rows = list(stage.query(f"SELECT ?c WHERE {{ GRAPH {history} {{ ?c a <{CHG.Changeset}> ;"
+                            f" <{PROV.generatedAtTime}> ?t }} }} ORDER BY DESC(?t) LIMIT 1"))
     return rows[0]["c"].value if rows else None
 
 
