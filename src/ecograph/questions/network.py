@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ecograph.model.namespaces import ECO, ORG
-from ecograph.questions.organisations import OTHER, load_organisations, local
+from ecograph.questions.organisations import OTHER, Organisation, load_organisations, local
 from ecograph.questions.source import select
 
 #: Relation predicates drawn as edges, with their curated key; inverses are not drawn twice.
@@ -89,13 +90,14 @@ class Graph:
         return adj
 
 
-def load_graph(store: Any) -> Graph:
-    """Every organisation and the relations between organisations, from the store."""
+def load_graph(store: Any, orgs: Mapping[str, Organisation] | None = None) -> Graph:
+    """Every organisation and the relations between organisations, from the store (``orgs``: what
+    :func:`~ecograph.questions.organisations.load_organisations` gave already for the same store)."""
     cluster_of: dict[str, str] = {}
     for row in select(store, _CLUSTER_OF):
         cluster_of[row["sector"].value] = local(row["cluster"].value)
     nodes: dict[str, Node] = {}
-    for org in load_organisations(store).values():
+    for org in (orgs if orgs is not None else load_organisations(store)).values():
         key = org.key
         nodes[key] = Node(key=key, label=org.name or key, kind=org.kind,
                           clusters={cluster_of[s] for s in org.active if s in cluster_of},
@@ -250,8 +252,9 @@ def neighbourhood(full: Graph, key: str, positions: dict[str, tuple[float, float
     return to_json(sub, pos, total=len(full.nodes))
 
 
-def network(store: Any, limit: int = DEFAULT_CAP) -> tuple[Graph, Graph, dict[str, tuple[float, float]]]:
+def network(store: Any, limit: int = DEFAULT_CAP, orgs: Mapping[str, Organisation] | None = None,
+            ) -> tuple[Graph, Graph, dict[str, tuple[float, float]]]:
     """(full graph, drawn graph, positions of the drawn graph): what a generation needs once."""
-    full = load_graph(store)
+    full = load_graph(store, orgs)
     shown, _ = cap_graph(full, limit)
     return full, shown, layout(shown)

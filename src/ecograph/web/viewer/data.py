@@ -16,7 +16,7 @@ from typing import Any
 
 from ecograph.model.gaps import OrgSectors, broader_or_self, closure, concepts_in, stage_unknown_in, unplaced_in
 from ecograph.model.namespaces import DCTERMS, ECO, SKOS
-from ecograph.questions.organisations import load_organisations, local
+from ecograph.questions.organisations import Organisation, load_organisations, local
 from ecograph.questions.source import select
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -88,6 +88,8 @@ class Snapshot:
     in_sectors: dict[str, frozenset[str]] = field(default_factory=dict)
     stage_unknown: dict[str, frozenset[str]] = field(default_factory=dict)
     unplaced: dict[str, frozenset[str]] = field(default_factory=dict)
+    # the organisation loader's records, which the network reuses rather than loading them again
+    loaded: dict[str, Organisation] = field(default_factory=dict)
 
     def region_iri(self, key: str) -> str:
         return f"{self.base}/id/region/{key}"
@@ -198,4 +200,5 @@ def load_snapshot(store: Any, base: str) -> Snapshot:
                     org_sectors, ups, not_applicable,
                     in_sectors={i: concepts_in(o, ups, {}) for i, o in org_sectors.items()},
                     stage_unknown={i: stage_unknown_in(o, ups, answered) for i, o in org_sectors.items()},
-                    unplaced={i: unplaced_in(o, ups, answered) for i, o in org_sectors.items()})
+                    unplaced={i: unplaced_in(o, ups, answered) for i, o in org_sectors.items()},
+                    loaded=loaded)

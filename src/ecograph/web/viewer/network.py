@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from ecograph.questions import network as viz
 from ecograph.questions.organisations import KINDS
 from ecograph.web.errors import json_error, not_built_as
-from ecograph.web.viewer.common import language, memo, not_built, render, snapshot
+from ecograph.web.viewer.common import language, memo, not_built, render, snapshot, snapshot_for
 from ecograph.web.viewer.i18n import kind_label, relation_label, translate
 
 router = APIRouter(include_in_schema=False)
@@ -42,7 +42,9 @@ RELATION_NAMES = {"spin_off_of": "spinOffOf", "member_of": "memberOf", "partner_
 
 def network_for(state: Any) -> tuple[viz.Graph, viz.Graph, dict[str, tuple[float, float]]]:
     """(full graph, drawn graph, positions), computed once per generation."""
-    return state.memoised("viewer-network", lambda store: viz.network(store))  # type: ignore[no-any-return]
+    # the snapshot of the same generation has loaded the organisations already
+    return state.memoised("viewer-network",  # type: ignore[no-any-return]
+                          lambda store: viz.network(store, orgs=snapshot_for(state).loaded))
 
 
 def _network(request: Request) -> tuple[viz.Graph, viz.Graph, dict[str, tuple[float, float]]]:
