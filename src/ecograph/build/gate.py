@@ -30,6 +30,14 @@ _SUBJECT = re.compile(rb"^<([^>]*)>", re.MULTILINE)
 
 
 @dataclass
+class DataGraph:
+    """A staged graph ready for the engine: N-Triples text with its context, and the subjects whose results count."""
+
+    text: str
+    only: set[str]
+
+
+@dataclass
 class Verdict:
     conforms: bool
     violations: int = 0
@@ -59,6 +67,14 @@ class ShaclGate:
         only reference lets the gate free the bytes once they are text (the engine holds about
         750 bytes per triple besides).
         """
+        return self.validate(self.prepare(store, graph, context, ontology, staged))
+
+    def prepare(
+        self, store: ox.Store, graph: str, context: list[str], ontology: str | None = None,
+        staged: bytes | None = None,
+    ) -> DataGraph:
+        """The data graph of ``check``, read from the store now: ``validate`` may then run on
+        another thread while the store changes (the engine releases the GIL)."""
         if staged is None:
             only = staged_subjects(store, graph)
             text = _dump(store, graph).decode("utf-8")
@@ -66,8 +82,14 @@ class ShaclGate:
             only = ntriples_subjects(staged)
             text = staged.decode("utf-8")
             del staged
-        text += context_graph(store, graph, context, ontology).decode("utf-8")  # in place: no second copy
-        return self._validate(text, only)
+        size = text.count("\n")  # one triple a line
+        text += context_graph(store, graph, context, ontology, size).decode("utf-8")  # in place: no second copy
+        return DataGraph(text, only)
+
+    def validate(self, data: DataGraph) -> Verdict:
+        """Run the engine on a prepared data graph (thread-safe for one caller at a time)."""
+        text, data.text = data.text, ""  # not kept by ``data`` once validated
+        return self._validate(text, data.only)
 
     def check_ntriples(self, data: bytes, only: set[str] | None = None) -> Verdict:
         """Validate an N-Triples data graph; with ``only``, results about other focus nodes are ignored."""
@@ -101,12 +123,23 @@ def data_graph(
     return (_dump(store, graph) if staged is None else staged) + context_graph(store, graph, context, ontology)
 
 
-def context_graph(store: ox.Store, graph: str, context: list[str], ontology: str | None = None) -> bytes:
+def context_graph(store: ox.Store, graph: str, context: list[str], ontology: str | None = None,
+                  size: int | None = None) -> bytes:
     """What the data graph holds besides the staged graph: the ontology (the class hierarchy must be
     in the data graph for sh:class, see shapes.ttl), the description of every node the staged graph
-    mentions in the ``context`` graphs, and every type those graphs state."""
+    mentions in the ``context`` graphs, and every type those graphs state.
+
+    With ``size`` (about how many triples the staged graph has), context graphs no larger than
+    that are taken whole instead: finding the nodes a million-triple graph mentions costs seconds,
+    dumping a few thousand triples nothing. The verdict is the same, because the shapes are SHACL
+    Core with predicate paths: a focus node's results depend on its own triples and the types of
+    its values, which both ways include; the extra nodes are not subjects of the staged graph, so
+    their results do not count.
+    """
     parts = [_dump(store, ontology)] if ontology else []
-    if context:
+    if context and size is not None and _at_most(store, context, size):
+        parts += [_dump(store, g) for g in context]
+    elif context:
         graphs = " ".join(f"<{g}>" for g in context)
         neighbourhood = store.query(
             f"CONSTRUCT {{ ?n ?p ?o }} WHERE {{ {{ SELECT DISTINCT ?n {{ GRAPH <{graph}> "
@@ -117,6 +150,14 @@ def context_graph(store: ox.Store, graph: str, context: list[str], ontology: str
         types = store.query(f"CONSTRUCT {{ ?n a ?c }} WHERE {{ GRAPH ?g {{ ?n a ?c }} VALUES ?g {{ {graphs} }} }}")
         parts.append(ox.serialize(types, format=ox.RdfFormat.N_TRIPLES))
     return b"".join(parts)
+
+
+def _at_most(store: ox.Store, graphs: list[str], size: int) -> bool:
+    """Whether ``graphs`` hold at most ``size`` triples together (counting stops past ``size``)."""
+    values = " ".join(f"<{g}>" for g in graphs)
+    rows = store.query(f"SELECT (COUNT(*) AS ?n) {{ SELECT * {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ {values} }} }}"
+                       f" LIMIT {size + 1} }}")
+    return int(next(iter(rows))["n"].value) <= size
 
 
 def staged_subjects(store: ox.Store, graph: str) -> set[str]:

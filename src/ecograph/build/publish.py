@@ -36,7 +36,8 @@ from ecograph.build.changes import record_changes
 from ecograph.build.checks import run_checks
 from ecograph.build.derive import DERIVED, ONTOLOGY_DIR, derive, load_ontology
 from ecograph.build.fetch import read_sidecar, sha256_file
-from ecograph.build.gate import ShaclGate
+from ecograph.build.gate import ShaclGate, Verdict
+from ecograph.build.gating import GateQueue, Pending
 from ecograph.build.report import BuildError, BuildReport, Phases, Progress, SourceReport
 from ecograph.build.triples import serialise
 from ecograph.ingest.base import IngestContext, IngestError, utf8_error
@@ -111,10 +112,26 @@ def _build(settings: Settings, publisher: Publisher, sources: tuple[Source, ...]
     started = time.perf_counter()
     report = BuildReport(generation=publisher.build_id)
     timed = report.phases.time
-    staged = _stage(settings, publisher, sources, progress, report)
-    _derive(settings, publisher, staged, progress, report)
-    with timed("checks"):
-        run_checks(publisher.stage, progress)
+    with timed("ontology"):
+        gate = ShaclGate(ONTOLOGY_DIR / "shapes.ttl")
+    with GateQueue(gate, report.phases) as gating:
+        staged = _stage(settings, publisher, sources, progress, report, gating)
+        _derive(settings, publisher, staged, progress, report)  # while the last verdicts are pending
+        with timed("checks"):
+            failed_checks = _checks(publisher.stage, progress)
+        with timed("gate"):
+
+            def recheck(item: Pending) -> Verdict:
+                context = [g for g in item.context if g in staged.graphs]
+                return gate.check(publisher.stage, item.graph, context, ontology=settings.graph("ontology"))
+
+            failed = gating.settle(recheck)
+    if failed:  # the stage changed: derive and check it again, as a serial build would have
+        _derive(settings, publisher, staged, progress, report)
+        with timed("checks"):
+            run_checks(publisher.stage, progress)
+    elif failed_checks is not None:
+        raise failed_checks
     with timed("publish"):
         changed = _publish(settings, publisher, staged, report, progress)
     if changed:  # derived from what readers see
@@ -137,6 +154,15 @@ def _build(settings: Settings, publisher: Publisher, sources: tuple[Source, ...]
     return report
 
 
+def _checks(store: ox.Store, progress: Progress) -> BuildError | None:
+    """The quality checks' verdict, kept until the gate's verdicts are in (they may change the stage)."""
+    try:
+        run_checks(store, progress)
+    except BuildError as exc:
+        return exc
+    return None
+
+
 def _derive(settings: Settings, publisher: Publisher, staged: _Staged, progress: Progress,
             report: BuildReport) -> None:
     derive(publisher.stage, settings, staged.graphs, list(staged.records.values()), progress, report.phases)
@@ -145,16 +171,15 @@ def _derive(settings: Settings, publisher: Publisher, staged: _Staged, progress:
 
 
 def _stage(settings: Settings, publisher: Publisher, sources: tuple[Source, ...], progress: Progress,
-           report: BuildReport) -> _Staged:
+           report: BuildReport, gating: GateQueue) -> _Staged:
     with report.phases.time("ontology"):
         staged = _Staged([load_ontology(publisher.stage, settings, progress)])
         publisher.staged(staged.graphs[0])
-        gate = ShaclGate(ONTOLOGY_DIR / "shapes.ttl")
     lookups = Lookups()  # what several ingesters read (REFNIS, ROR, KBO, curated): read once per build
     identity = _identity(settings, lookups)
     try:
         for source in sources:
-            report.sources.append(_stage_source(publisher, settings, source, gate, staged, identity, progress,
+            report.sources.append(_stage_source(publisher, settings, source, gating, staged, identity, progress,
                                                 lookups=lookups, phases=report.phases))
     finally:
         lookups.close()
@@ -270,7 +295,7 @@ def _stage_source(
     publisher: Publisher,
     settings: Settings,
     source: Source,
-    gate: ShaclGate,
+    gating: GateQueue,
     staged: _Staged,
     identity: Any,
     progress: Progress,
@@ -314,31 +339,48 @@ def _stage_source(
         if not rep.error:
             progress(f"[{source.name}] {rep.triples:,} triples read in {time.perf_counter() - t0:.1f} s; validating …")
             with timer("gate"):  # the bytes just loaded, not the graph read back from the stage
-                verdict = gate.check(store, graph, staged.graphs, ontology=settings.graph("ontology"),
-                                     staged=out.take())
-            if verdict.conforms:
-                publisher.staged(graph)  # written to disk on a second thread while the build goes on
-                rep.status = "published"
-                staged.graphs.append(graph)
-                staged.records[graph] = _provenance(settings, source, rep, files)
-            else:
+                data = gating.gate.prepare(store, graph, staged.graphs, ontology=settings.graph("ontology"),
+                                           staged=out.take())
+            context = list(staged.graphs)
+            _admit(publisher, staged, graph, _provenance(settings, source, rep, files))  # until its verdict
+            rep.status = "published"
+
+            def settled(verdict: Verdict) -> bool:
+                rep.seconds = time.perf_counter() - t0
+                if verdict.conforms:
+                    progress(f"[{source.name}] published {rep.triples:,} triples from {rep.rows_read:,} rows"
+                             f" ({rep.rows_rejected:,} left out) in {rep.seconds:.1f} s")
+                    return True
                 rep.error = f"{source.name}: " + verdict.summary()
-        if rep.status != "published":
-            rep.status = "not-published"
-            store.remove_graph(target)
-    if rep.status != "published":
-        if _carry_over(publisher, graph, staged):
-            rep.status = "kept-previous" if rep.status == "missing" or rep.error else rep.status
-        progress(f"[{source.name}] NOT PUBLISHED: {rep.error}")
-        if rep.status == "kept-previous":
-            progress(f"[{source.name}] the previously published graph is kept unchanged")
-    else:
-        progress(
-            f"[{source.name}] published {rep.triples:,} triples from {rep.rows_read:,} rows"
-            f" ({rep.rows_rejected:,} left out) in {time.perf_counter() - t0:.1f} s"
-        )
+                staged.graphs.remove(graph)
+                del staged.records[graph]
+                store.remove_graph(target)
+                rep.status = "not-published"
+                _unpublished(publisher, graph, staged, rep, progress)
+                return False
+
+            gating.submit(source.name, graph, context, data, settled)
+            return rep
+        rep.status = "not-published"
+        store.remove_graph(target)
+    _unpublished(publisher, graph, staged, rep, progress)
     rep.seconds = time.perf_counter() - t0
     return rep
+
+
+def _admit(publisher: Publisher, staged: _Staged, graph: str, record: str) -> None:
+    publisher.staged(graph)  # written to disk on a second thread while the build goes on
+    staged.graphs.append(graph)
+    staged.records[graph] = record
+
+
+def _unpublished(publisher: Publisher, graph: str, staged: _Staged, rep: SourceReport, progress: Progress) -> None:
+    """A source that is not published: its previous graph is carried over, if there is one."""
+    if _carry_over(publisher, graph, staged):
+        rep.status = "kept-previous" if rep.status == "missing" or rep.error else rep.status
+    progress(f"[{rep.name}] NOT PUBLISHED: {rep.error}")
+    if rep.status == "kept-previous":
+        progress(f"[{rep.name}] the previously published graph is kept unchanged")
 
 
 def _carry_over(publisher: Publisher, graph: str, staged: _Staged) -> bool:
@@ -347,7 +389,5 @@ def _carry_over(publisher: Publisher, graph: str, staged: _Staged) -> bool:
     if previous is None:
         return False
     publisher.stage.bulk_load(previous.data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
-    publisher.staged(graph)
-    staged.graphs.append(graph)
-    staged.records[graph] = previous.provenance.decode("utf-8")
+    _admit(publisher, staged, graph, previous.provenance.decode("utf-8"))
     return True
