@@ -1,10 +1,11 @@
-"""Every organisation with what the pages, the network and the cube's unknown counts need of it, read once.
+"""Every organisation with what the pages and the network need of it, read once; who counts as one.
 
 One loader for all of them: the kind (the most specific of :data:`KINDS`: the precedence rule
 lives here only), the name, the place and coordinates, the sectors it is active in, the sectors
 and stages of its capabilities, and whether it is abroad. It reads any store with the
-``GraphStore.query`` convention or a bare ``pyoxigraph.Store`` (the build counts on one), see
-``ecograph.questions.source``.
+``GraphStore.query`` convention or a bare ``pyoxigraph.Store``, see ``ecograph.questions.source``.
+:data:`ANY` is also who the build's cube counts (``ecograph.build.cube.organisations``, which reads
+the same facts as flat pairs shared with its other datasets).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ _ACTIVE = "SELECT DISTINCT ?org ?s WHERE { ?org eco:activeIn ?s }"
 _CAPS = """SELECT DISTINCT ?org ?s ?st WHERE {
   { SELECT ?cap ?org WHERE { ?cap eco:organisation ?org } }
   OPTIONAL { ?cap eco:sector ?s } OPTIONAL { ?cap eco:stage ?st } }"""
-_ABROAD = 'SELECT DISTINCT ?org WHERE { ?org schema:addressCountry ?c FILTER(UCASE(STR(?c)) != "BE") }'
+ABROAD = 'SELECT DISTINCT ?org WHERE { ?org schema:addressCountry ?c FILTER(UCASE(STR(?c)) != "BE") }'
 
 
 def local(iri: str) -> str:
@@ -124,7 +125,7 @@ def load_organisations(store: Any, *, members: str = FORMAL,
             org.known.add(sector)
         if stage := _iri(row["st"]):
             org.stages.add(stage)
-    for row in _rows(store, _ABROAD, graphs):
+    for row in _rows(store, ABROAD, graphs):
         if row["org"].value in orgs:
             orgs[row["org"].value].abroad = True
     return dict(sorted(orgs.items()))

@@ -46,7 +46,7 @@ from ecograph.build.cube.common import (
     sector_ups,
     structure,
 )
-from ecograph.build.cube.organisations import materialise_organisations
+from ecograph.build.cube.organisations import Facts, materialise_organisations
 from ecograph.build.cube.unknown import materialise_unknown
 from ecograph.model.namespaces import ECO, sparql_prefixes
 
@@ -138,6 +138,7 @@ def materialise(store: ox.Store, base: str, graphs: list[ox.NamedNode]) -> list[
             broader,
         )
     )
-    found.update(materialise_organisations(store, base, graphs, ups))
-    found.update(materialise_unknown(store, base, graphs, ups))
+    facts = Facts(store, base, graphs, ups)  # read once for the organisation and the unknown datasets
+    found.update(materialise_organisations(facts))
+    found.update(materialise_unknown(store, graphs, facts))
     return sorted(found, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))

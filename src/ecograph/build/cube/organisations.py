@@ -37,7 +37,9 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from ecograph.build.cube.common import REF_AREA, Component, integer, key, observation, structure
+from ecograph.model.gaps import OrgSectors
 from ecograph.model.namespaces import ECO, XSD, sparql_prefixes
+from ecograph.questions.organisations import ABROAD, ANY
 
 HELIXES = {"company": ECO.Company, "knowledge": ECO.KnowledgeInstitution, "government": ECO.GovernmentBody}
 
@@ -69,13 +71,13 @@ SELECT ?sector (MIN(STR(?label)) AS ?name) WHERE {{
   ?sector skos:inScheme <{base}/id/scheme/sectors> ; skos:prefLabel ?label
   FILTER(LANGMATCHES(LANG(?label), "en") || LANG(?label) = "") }} GROUP BY ?sector"""
 _PLACES = "SELECT DISTINCT ?org ?m WHERE { ?org eco:locatedIn ?m }"
-_SECTORS = """
+_ACTIVE = "SELECT DISTINCT ?org ?sector WHERE { ?org eco:activeIn ?sector }"
+_CAPABILITY_SECTORS = """
 SELECT DISTINCT ?org ?sector WHERE {
-  { ?org eco:activeIn ?sector }
-  UNION
-  { { SELECT ?cap ?org WHERE { ?cap eco:organisation ?org } }
-    { SELECT ?cap ?sector WHERE { ?cap eco:sector ?sector } } }
+  { SELECT ?cap ?org WHERE { ?cap eco:organisation ?org } }
+  { SELECT ?cap ?sector WHERE { ?cap eco:sector ?sector } }
 }"""
+
 _CLUSTERS = """
 SELECT DISTINCT ?cluster WHERE {{
   ?cluster skos:inScheme <{base}/id/scheme/sectors> . FILTER NOT EXISTS {{ ?cluster skos:broader ?up }} }}"""
@@ -98,6 +100,11 @@ def _pairs(store: ox.Store, graphs: list[ox.NamedNode], query: str, a: str, b: s
             and isinstance(row[b], ox.NamedNode)}
 
 
+def _nodes(store: ox.Store, graphs: list[ox.NamedNode], query: str, var: str) -> set[str]:
+    rows = store.query(sparql_prefixes() + query, default_graph=graphs)
+    return {row[var].value for row in rows if isinstance(row[var], ox.NamedNode)}
+
+
 def _grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
     for a, b in pairs:
@@ -105,15 +112,20 @@ def _grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
     return out
 
 
-class _Facts:
-    """The flat facts the datasets are derived from, read once per build."""
+class Facts:
+    """The flat facts the datasets are derived from (these and ``cube.unknown``'s), read once per build."""
 
     def __init__(self, store: ox.Store, base: str, graphs: list[ox.NamedNode],
                  ups: dict[str, frozenset[str]]) -> None:
         self.base = base
         pairs = lambda query, a, b: _pairs(store, graphs, query, a, b)  # noqa: E731
         self.places = _grouped(pairs(_PLACES, "org", "m"))
-        self.sectors = _grouped(pairs(_SECTORS, "org", "sector"))
+        self.active = _grouped(pairs(_ACTIVE, "org", "sector"))
+        self.capability_sectors = _grouped(pairs(_CAPABILITY_SECTORS, "org", "sector"))
+        self.sectors = {org: self.active.get(org, set()) | self.capability_sectors.get(org, set())
+                        for org in self.active.keys() | self.capability_sectors.keys()}
+        self.members = _nodes(store, graphs, f"SELECT DISTINCT ?org WHERE {{ {ANY} }}", "org")
+        self.abroad = _nodes(store, graphs, ABROAD, "org")
         # sector → the scheme sectors at or above it (a sector outside the scheme has none)
         self.above = ups
         clusters = {row["cluster"].value for row in store.query(
@@ -134,6 +146,13 @@ class _Facts:
         self.sector_labels = {row["sector"].value: row["name"].value for row in store.query(
             sparql_prefixes() + _SECTOR_LABELS.format(base=base), default_graph=graphs) if row["name"] is not None}
 
+    def org_sectors(self) -> list[OrgSectors]:
+        """Every organisation as the cube counts them (``questions.organisations.ANY``: typed as one, placed,
+        in a sector or with a capability), with what the gap rule (``model.gaps``) needs of it."""
+        return [OrgSectors(org, min(self.places[org]) if org in self.places else None,
+                           frozenset(self.sectors.get(org, ())), frozenset(self.capability_sectors.get(org, ())),
+                           org in self.abroad) for org in sorted(self.members)]
+
     def by_name(self, org: str) -> tuple[bool, str, str]:
         """How SPARQL orders organisations by label: unlabelled first, then by label, then by IRI."""
         label = self.labels.get(org)
@@ -150,7 +169,7 @@ def _boolean(value: bool) -> ox.Literal:
     return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD.boolean))
 
 
-def _data_gaps(f: _Facts) -> list[ox.Triple]:
+def _data_gaps(f: Facts) -> list[ox.Triple]:
     flags = (("sector", ECO.missingSector), ("stage", ECO.missingStage), ("place", ECO.missingPlace),
              ("source", ECO.missingSource))
     found: dict[str, list[tuple[str, bool]]] = {}
@@ -175,7 +194,7 @@ def _data_gaps(f: _Facts) -> list[ox.Triple]:
     return out
 
 
-def _cluster_bridges(f: _Facts) -> list[ox.Triple]:
+def _cluster_bridges(f: Facts) -> list[ox.Triple]:
     out: list[ox.Triple] = []
     bridges = sorted((org for org, clusters in f.in_clusters.items() if len(clusters) >= 2), key=f.by_name)
     for position, org in enumerate(bridges, start=1):  # the list's order by name (see _data_gaps)
@@ -190,7 +209,7 @@ def _cluster_bridges(f: _Facts) -> list[ox.Triple]:
     return out
 
 
-def _triple_helix(f: _Facts) -> list[ox.Triple]:
+def _triple_helix(f: Facts) -> list[ox.Triple]:
     counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for org, clusters in f.in_clusters.items():
         helix = f.helix.get(org, set())
@@ -214,7 +233,7 @@ def _triple_helix(f: _Facts) -> list[ox.Triple]:
     return out
 
 
-def _company_coverage(f: _Facts) -> list[ox.Triple]:
+def _company_coverage(f: Facts) -> list[ox.Triple]:
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for company in f.companies:
         for sector in f.in_sectors.get(company, ()):
@@ -228,7 +247,7 @@ def _company_coverage(f: _Facts) -> list[ox.Triple]:
     return out
 
 
-def _research_ties(f: _Facts) -> list[ox.Triple]:
+def _research_ties(f: Facts) -> list[ox.Triple]:
     out: list[ox.Triple] = []
     pairs = [(org, sector) for org, sectors in f.research.items() for sector in sectors
              if ECO.KnowledgeInstitution in f.helix.get(org, ()) and f.places.get(org)]
@@ -280,11 +299,9 @@ def _structures(base: str) -> list[ox.Triple]:
     return out
 
 
-def materialise_organisations(store: ox.Store, base: str, graphs: list[ox.NamedNode],
-                              ups: dict[str, frozenset[str]]) -> list[ox.Triple]:
-    """The five organisation datasets over ``graphs`` (unsorted; ``cube.materialise`` sorts)."""
-    facts = _Facts(store, base, graphs, ups)
-    out = _structures(base)
+def materialise_organisations(facts: Facts) -> list[ox.Triple]:
+    """The five organisation datasets (unsorted; ``cube.materialise`` sorts)."""
+    out = _structures(facts.base)
     for build in (_data_gaps, _cluster_bridges, _triple_helix, _company_coverage, _research_ties):
         out += build(facts)
     return out

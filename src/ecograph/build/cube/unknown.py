@@ -23,9 +23,9 @@ from collections import Counter, defaultdict
 import pyoxigraph as ox
 
 from ecograph.build.cube.common import REF_AREA, Component, integer, key, observation, structure
-from ecograph.model.gaps import OrgSectors, stage_unknown_in, unclassified, unplaced_in
+from ecograph.build.cube.organisations import Facts
+from ecograph.model.gaps import stage_unknown_in, unclassified, unplaced_in
 from ecograph.model.namespaces import ECO, sparql_prefixes
-from ecograph.questions.organisations import ANY, load_organisations
 
 _ANSWERS = "SELECT ?m ?s WHERE { ?m eco:answeredBy ?s }"
 
@@ -39,13 +39,6 @@ def _rows(store: ox.Store, graphs: list[ox.NamedNode], query: str) -> list[tuple
     return out
 
 
-def load_org_sectors(store: ox.Store, graphs: list[ox.NamedNode]) -> list[OrgSectors]:
-    """Every organisation (as the cube counts them) with its place, the sectors it is in and those where a stage
-    is known (``ecograph.questions.organisations``)."""
-    orgs = load_organisations(store, members=ANY, graphs=[g.value for g in graphs])
-    return [org.sectors() for org in orgs.values()]
-
-
 def _components(concept_dim: str, scheme: str, base: str, area: bool) -> list[Component]:
     parts: list[Component] = []
     if concept_dim:
@@ -56,10 +49,9 @@ def _components(concept_dim: str, scheme: str, base: str, area: bool) -> list[Co
     return parts
 
 
-def materialise_unknown(store: ox.Store, base: str, graphs: list[ox.NamedNode],
-                        ups: dict[str, frozenset[str]]) -> list[ox.Triple]:
+def materialise_unknown(store: ox.Store, graphs: list[ox.NamedNode], facts: Facts) -> list[ox.Triple]:
     """The five datasets of the module docstring over ``graphs``."""
-    orgs = load_org_sectors(store, graphs)
+    base, ups, orgs = facts.base, facts.above, facts.org_sectors()
     # ``ups``: common.sector_ups; a sector outside the scheme counts for itself only (broader_or_self)
     sectors = set(ups)
     answered_sets: dict[str, set[str]] = defaultdict(set)
