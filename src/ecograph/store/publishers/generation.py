@@ -8,10 +8,11 @@ read back from disk); the generation is written once, at the end, by Oxigraph's 
 from __future__ import annotations
 
 import queue
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph as ox
 
@@ -24,25 +25,35 @@ CHUNK = 32 << 20
 def write_graph(stage: ox.Store, target: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> None:
     """Copy one graph of ``stage`` into ``target``.
 
-    The bulk loader gives blank nodes new labels; a graph with blank nodes (the ontology's are
-    canonical, so that rebuilds are identical) is copied quad by quad instead, labels unchanged.
+    The graph goes through a temporary N-Triples file read back in pieces: the bulk loader then
+    never holds more than a piece, and no copy of the whole graph is held in memory either (a
+    million-triple graph is 150 MB of N-Triples). The bulk loader gives blank nodes new labels; a
+    graph with blank nodes (the ontology's are canonical, so that rebuilds are identical) is copied
+    quad by quad instead, labels unchanged.
     """
-    data = stage.dump(format=_NT, from_graph=graph)
-    if b"_:" in data:
-        target.extend(stage.quads_for_pattern(None, None, None, graph))
-        return
-    for chunk in chunks(data, CHUNK):
-        target.bulk_load(chunk, format=_NT, to_graph=graph)
+    with tempfile.TemporaryFile(prefix="ecograph-graph-") as scratch:
+        stage.dump(scratch, format=_NT, from_graph=graph)
+        if any(b"_:" in chunk for chunk in file_chunks(scratch, CHUNK)):
+            target.extend(stage.quads_for_pattern(None, None, None, graph))
+            return
+        for chunk in file_chunks(scratch, CHUNK):
+            target.bulk_load(chunk, format=_NT, to_graph=graph)
 
 
-def chunks(data: bytes, size: int) -> Iterator[bytes]:
-    """``data`` in pieces of about ``size`` bytes, each ending at the end of a line."""
-    start = 0
-    while start < len(data):
-        end = data.find(b"\n", start + size)
-        end = len(data) if end < 0 else end + 1
-        yield data[start:end]
-        start = end
+def file_chunks(file: IO[bytes], size: int) -> Iterator[bytes]:
+    """The file from its start in pieces of about ``size`` bytes, each ending at the end of a line."""
+    file.seek(0)
+    rest = b""
+    while block := file.read(size):
+        block = rest + block
+        end = block.rfind(b"\n") + 1
+        if end == 0:
+            rest = block
+            continue
+        rest = block[end:]
+        yield block[:end]
+    if rest:
+        yield rest
 
 
 _DONE = "done"
