@@ -140,7 +140,8 @@ def main() -> None:
 PHASE_NAMES = {
     "ontology": "ontology + shapes",
     "ingest": "CSV → triples → stage",
-    "gate": "SHACL gate",
+    "gate": "SHACL gate: prepare + wait",
+    "validation": "  validating, 2nd thread",
     "inference": "inference",
     "cube": "cube",
     "meta": "meta graph",
