@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 
@@ -50,9 +51,9 @@ def derive(store: ox.Store, settings: Settings, published: list[str], records: l
     progress("[inferred] materialising inference …")
     t0 = time.perf_counter()
     with timed("inference"):
-        inferred = infer(store, [ox.NamedNode(g) for g in published])
-        _load(store, settings.graph("inferred"), inferred)
-    progress(f"[inferred] {len(inferred):,} triples ({time.perf_counter() - t0:.1f} s)")
+        store.bulk_load(infer(store, [ox.NamedNode(g) for g in published]), format=ox.RdfFormat.N_TRIPLES,
+                        to_graph=ox.NamedNode(settings.graph("inferred")))
+    progress(f"[inferred] {_count(store, settings.graph('inferred')):,} triples ({time.perf_counter() - t0:.1f} s)")
     progress("[cube] materialising the coverage counts …")
     t0 = time.perf_counter()
     with timed("cube"):
@@ -64,6 +65,11 @@ def derive(store: ox.Store, settings: Settings, published: list[str], records: l
                         to_graph=ox.NamedNode(settings.graph("meta")))
 
 
-def _load(store: ox.Store, graph: str, triples: list[ox.Triple]) -> None:
+def _load(store: ox.Store, graph: str, triples: Iterable[ox.Triple]) -> None:
     store.bulk_load(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES,
                     to_graph=ox.NamedNode(graph))
+
+
+def _count(store: ox.Store, graph: str) -> int:
+    rows = store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    return int(next(iter(rows))["n"].value)

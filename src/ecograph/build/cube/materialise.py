@@ -28,8 +28,8 @@ The measure is ``eco:organisationCount``. An observation counting one organisati
 it with the attribute ``eco:soleOrganisation`` (``qb:componentRequired false``): a region's cell
 that sums to 1 is then one observation, and the single-points-of-failure question reads the
 organisation from it instead of joining the capabilities again. Zero cells are not stored: the queries make them
-from the concept schemes. Everything has an IRI (no blank nodes) and the triples are sorted, so
-two builds of the same data give the very same graph.
+from the concept schemes. Everything has an IRI (no blank nodes), so two builds of the same data
+give the very same graph.
 """
 
 from __future__ import annotations
@@ -110,10 +110,11 @@ def _observations(
     return out
 
 
-def materialise(store: ox.Store, base: str, graphs: list[ox.NamedNode]) -> list[ox.Triple]:
+def materialise(store: ox.Store, base: str, graphs: list[ox.NamedNode]) -> set[ox.Triple]:
     """The cube over ``graphs`` (the published graphs): the coverage datasets and those of ``cube_organisations``.
 
-    Sorted, so that re-runs write identical data; see the module docstring for the shape.
+    A set (the store keeps no order, so sorting would cost time for nothing); see the module
+    docstring for the shape.
     """
     base = base.rstrip("/")
     found: set[ox.Triple] = set()
@@ -141,4 +142,4 @@ def materialise(store: ox.Store, base: str, graphs: list[ox.NamedNode]) -> list[
     facts = Facts(store, base, graphs, ups)  # read once for the organisation and the unknown datasets
     found.update(materialise_organisations(facts))
     found.update(materialise_unknown(store, graphs, facts))
-    return sorted(found, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return found

@@ -300,7 +300,7 @@ def _structures(base: str) -> list[ox.Triple]:
 
 
 def materialise_organisations(facts: Facts) -> list[ox.Triple]:
-    """The five organisation datasets (unsorted; ``cube.materialise`` sorts)."""
+    """The five organisation datasets."""
     out = _structures(facts.base)
     for build in (_data_gaps, _cluster_bridges, _triple_helix, _company_coverage, _research_ties):
         out += build(facts)

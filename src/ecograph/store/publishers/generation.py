@@ -7,6 +7,8 @@ read back from disk); the generation is written once, at the end, by Oxigraph's 
 
 from __future__ import annotations
 
+import contextlib
+import os
 import queue
 import tempfile
 import threading
@@ -56,6 +58,7 @@ def file_chunks(file: IO[bytes], size: int) -> Iterator[bytes]:
         yield rest
 
 
+WRITER_NICE = 10  # added to the writer thread's niceness
 _DONE = "done"
 
 
@@ -97,6 +100,7 @@ class GenerationWriter(threading.Thread):
     def run(self) -> None:
         target: ox.Store | None = None
         try:
+            _yield_cpu()
             target = ox.Store(str(self._path))
             while True:
                 task, arg = self._tasks.get()
@@ -127,6 +131,17 @@ class GenerationWriter(threading.Thread):
                 self._write(target, graph)
         write_graph(self._stage, target, ox.DefaultGraph())
         target.flush()
+
+
+def _yield_cpu() -> None:
+    """Lower this thread's CPU priority (Linux: per thread, inherited by the bulk loader's own threads).
+
+    The writer only has to be done by the end of the build; on a machine with fewer cores than
+    busy threads, the build's own thread and the gate's are the ones the build waits for.
+    """
+    with contextlib.suppress(AttributeError, OSError):  # not Linux, or not allowed: run as is
+        me = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, me, min(19, os.getpriority(os.PRIO_PROCESS, me) + WRITER_NICE))
 
 
 class StagedGraphs:
