@@ -41,6 +41,11 @@ INGESTERS = {
     "user": _lines((B, TYPE, COMPANY), (B, SOURCE, "<http://example.org/>"), (B, LABEL, '"B"'),
                    (B, "<http://www.w3.org/ns/org#subOrganizationOf>", A)),
     # an unnamed company (fails the gate) partner of a node nobody describes (fails a quality check)
+    # a malformed IRI among many good triples: the stage's loader refuses the piece it is in
+    "malformed": "\n    ".join([
+        "for i in range(120_000):",
+        f"    yield ('<{{base}}/id/org/m{{i}}>'.format(base=ctx.base, i=i), {LABEL!r}, '\"M\"')",
+        f"yield ('<{{base}}/id/org/with space>'.format(base=ctx.base), {LABEL!r}, '\"M\"')"]),
     "partner_bad": _lines((C, TYPE, COMPANY), (C, SOURCE, "<http://example.org/>"),
                           (C, f"<{ECO}partnerOf>", "<{base}/id/org/nobody>")),
 }
@@ -97,3 +102,16 @@ def test_quality_checks_are_judged_without_a_source_the_gate_refused(tmp_path: P
     assert settings.graph("partner") not in store.graphs()
     # derived again without it: the inferred graph (partnerOf is symmetric) and the cube forgot it
     assert not [q for q in store.quads() if "/id/org/c>" in str(q) or "/id/org/nobody>" in str(q)]
+
+
+def test_a_triple_the_stage_cannot_load_leaves_the_source_unpublished(tmp_path: Path, source) -> None:
+    """The stage loads the ingester's output piece by piece while it is written; a bad piece
+    (here the last of three) still stops the source, and none of its pieces is published."""
+    settings = make_settings(tmp_path)
+    report = build(settings, sources=(source("typer", "typer_ok"), source("malformed", "malformed")),
+                   progress=lambda _m: None)
+    statuses = {s.name: s for s in report.sources}
+    assert statuses["typer"].status == "published"
+    assert statuses["malformed"].status == "not-published"
+    assert "invalid triple from the ingester" in statuses["malformed"].error, statuses["malformed"].error
+    assert settings.graph("malformed") not in EmbeddedStore(settings.store).graphs()

@@ -39,7 +39,7 @@ from ecograph.build.fetch import read_sidecar, sha256_file
 from ecograph.build.gate import ShaclGate, Verdict
 from ecograph.build.gating import GateQueue, Pending
 from ecograph.build.report import BuildError, BuildReport, Phases, Progress, SourceReport
-from ecograph.build.triples import serialise
+from ecograph.build.triples import PieceLoader, serialise
 from ecograph.ingest.base import IngestContext, IngestError, utf8_error
 from ecograph.ingest.lookups import Lookups
 from ecograph.model import nt
@@ -323,11 +323,13 @@ def _stage_source(
         ctx = IngestContext(base=settings.base, files=files, data_dir=settings.data, identity=identity,
                             lookups=lookups, progress=progress)
         with timer("ingest"):
-            out = serialise(module.read(ctx), progress, source.name)
+            loader = PieceLoader(store, graph)
             try:
-                store.bulk_load(out.data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
-            except SyntaxError as exc:
-                rep.error = f"{source.name}: invalid triple from the ingester: {exc}"
+                out = serialise(module.read(ctx), progress, source.name, on_piece=loader)
+            finally:
+                invalid = loader.wait()
+            if invalid is not None:
+                rep.error = f"{source.name}: invalid triple from the ingester: {invalid}"
         if out.error is not None:
             err = out.error
             if isinstance(err, UnicodeDecodeError):  # name the file and line, whichever reader met it

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+
+import pyoxigraph as ox
 
 from ecograph.build.report import Progress
 from ecograph.model import nt
@@ -30,11 +33,13 @@ class Serialised:
         return data
 
 
-def serialise(triples: Iterator[nt.Triple], progress: Progress, label: str) -> Serialised:
+def serialise(triples: Iterator[nt.Triple], progress: Progress, label: str,
+              on_piece: Callable[[bytes], None] | None = None) -> Serialised:
     """Join the ingester's triples into one N-Triples document (one triple a line).
 
-    The document is kept whole: the stage loads it, and the gate validates these very bytes
-    instead of reading the graph back from the stage.
+    The document is kept whole: the gate validates these very bytes instead of reading the graph
+    back from the stage. ``on_piece`` gets each piece of ``BATCH`` triples as soon as it is encoded
+    (a ``PieceLoader`` loads it into the stage while the ingester goes on).
     """
     chunks: list[bytes] = []
     lines: list[str] = []
@@ -46,6 +51,8 @@ def serialise(triples: Iterator[nt.Triple], progress: Progress, label: str) -> S
             lines.append(f"{s} {p} {o} .\n")
             if len(lines) == BATCH:
                 chunks.append("".join(lines).encode("utf-8"))
+                if on_piece is not None:
+                    on_piece(chunks[-1])
                 count += BATCH
                 lines.clear()
                 if count >= next_report:
@@ -54,4 +61,36 @@ def serialise(triples: Iterator[nt.Triple], progress: Progress, label: str) -> S
     except Exception as exc:  # noqa: BLE001 - handed to the caller
         error = exc
     chunks.append("".join(lines).encode("utf-8"))
+    if on_piece is not None:
+        on_piece(chunks[-1])
     return Serialised(b"".join(chunks), count + len(lines), error)
+
+
+class PieceLoader:
+    """Bulk-loads N-Triples pieces into one graph of a store, in order, on a second thread.
+
+    Oxigraph parses and loads without the GIL, so a source's triples are in the stage almost as
+    soon as the ingester has written its last one, instead of after a load of the whole document.
+    """
+
+    def __init__(self, store: ox.Store, graph: str) -> None:
+        self._store, self._graph = store, ox.NamedNode(graph)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stage-loader")
+        self._loads: list[Future[None]] = []
+
+    def __call__(self, piece: bytes) -> None:
+        self._loads.append(self._pool.submit(self._store.bulk_load, piece, format=ox.RdfFormat.N_TRIPLES,
+                                             to_graph=self._graph))
+
+    def wait(self) -> SyntaxError | None:
+        """Wait for every piece; the first piece's syntax error, if one was not N-Triples."""
+        first: SyntaxError | None = None
+        try:
+            for load in self._loads:
+                try:
+                    load.result()
+                except SyntaxError as exc:
+                    first = first or exc
+        finally:
+            self._pool.shutdown(wait=True)
+        return first

@@ -59,7 +59,7 @@ def file_chunks(file: IO[bytes], size: int) -> Iterator[bytes]:
         yield rest
 
 
-WRITER_NICE = 10  # added to the writer thread's niceness
+WRITER_NICE = 5  # added to the writer thread's niceness
 _DONE = "done"
 
 
