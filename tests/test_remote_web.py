@@ -18,7 +18,7 @@ import hashlib
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -353,7 +353,8 @@ def test_a_server_that_goes_away_gives_503_and_the_app_recovers(remote_app: Live
 
 
 @pytest.fixture(scope="module")
-def virtuoso_app(tmp_path_factory: pytest.TempPathFactory, embedded: EmbeddedStore) -> Iterator[LiveServer]:
+def virtuoso_pair(tmp_path_factory: pytest.TempPathFactory,
+                  embedded: EmbeddedStore) -> Iterator[tuple[LiveServer, Server]]:
     if virtuoso_binary() is None:
         pytest.skip("virtuoso-t is not installed (scripts/setup-system.sh)")
     server = start_virtuoso(tmp_path_factory.mktemp("web-virtuoso"), max_query_seconds=30)
@@ -361,12 +362,58 @@ def virtuoso_app(tmp_path_factory: pytest.TempPathFactory, embedded: EmbeddedSto
         settings = make_settings(tmp_path_factory.mktemp("web-vt"), **server.settings(query_timeout=10.0))
         push(embedded, settings, progress=quiet)
         with live_server(settings) as live:
-            yield live
+            yield live, server
     finally:
         server.kill()  # its folder is temporary
 
 
-def test_virtuoso_runs_neither_service_nor_the_sponger_for_anonymous_queries(virtuoso_app: LiveServer) -> None:
+@pytest.fixture
+def virtuoso_app(virtuoso_pair: tuple[LiveServer, Server]) -> Iterator[LiveServer]:
+    """The app on Virtuoso, under a supervisor as the README advises: Virtuoso 7.2 (Debian's
+    07.20.3229) sometimes dies of a "trap stack segment" during the app's start-up queries (threads
+    ``warm-…``; also seen on this project's main before this change, about one run in three), and
+    then the app answers 503 (tested above for any server). So the tests wait for those queries,
+    and a server found dead is restarted on the same database before a test, and once more if it
+    dies during one (``_supervised``); a second death fails the test."""
+    live, server = virtuoso_pair
+    _wait_for_warmers()
+    _revive(server)
+    yield live
+
+
+def _wait_for_warmers(timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while any(t.name.startswith("warm-") for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def _revive(server: Server) -> bool:
+    """Restart ``server`` if it does not answer; whether it had to."""
+    try:
+        httpx.post(server.query, data={"query": "ASK {}"}, timeout=10)
+        return False
+    except httpx.TransportError:
+        server.kill()
+        server.restart()
+        return True
+
+
+def _supervised(virtuoso_pair: tuple[LiveServer, Server], check: Callable[[], None]) -> None:
+    server = virtuoso_pair[1]
+    try:
+        check()
+    except (AssertionError, httpx.TransportError):
+        if not _revive(server):
+            raise  # the server is up: a real failure
+        check()
+
+
+def test_virtuoso_runs_neither_service_nor_the_sponger_for_anonymous_queries(
+        virtuoso_app: LiveServer, virtuoso_pair: tuple[LiveServer, Server]) -> None:
+    _supervised(virtuoso_pair, lambda: _no_service_nor_sponger(virtuoso_app))
+
+
+def _no_service_nor_sponger(virtuoso_app: LiveServer) -> None:
     """A fresh Virtuoso grants the SPARQL user neither SPARQL_LOAD_SERVICE_DATA nor SPARQL_SPONGE
     (README: keep it so); asked directly, past ecograph's guard, it fetches nothing."""
     listener = Listener()
@@ -381,7 +428,12 @@ def test_virtuoso_runs_neither_service_nor_the_sponger_for_anonymous_queries(vir
         listener.close()
 
 
-def test_virtuoso_smoke(virtuoso_app: LiveServer, embedded_app: LiveServer) -> None:
+def test_virtuoso_smoke(virtuoso_app: LiveServer, embedded_app: LiveServer,
+                        virtuoso_pair: tuple[LiveServer, Server]) -> None:
+    _supervised(virtuoso_pair, lambda: _smoke(virtuoso_app, embedded_app))
+
+
+def _smoke(virtuoso_app: LiveServer, embedded_app: LiveServer) -> None:
     assert rows(sparql(virtuoso_app, SELECTS[0])) == rows(sparql(embedded_app, SELECTS[0]))
     org = httpx.get(virtuoso_app.url + "/doc/org/ku_leuven", headers={"Accept": "text/html"}, timeout=60)
     assert org.status_code == 200 and "KU Leuven" in org.text
