@@ -1,7 +1,10 @@
 """The SHACL gate: a staged source graph is published only if it conforms to ``ontology/shapes.ttl``.
 
 One engine for every size: pyshacl-turbo (a Rust SHACL engine with pySHACL's API and report),
-fed N-Triples straight out of Oxigraph: no rdflib graph is built. ``bench/shacl.py`` holds it to
+run on an rdflib-turbo native dataset that shares its engine. The dataset is parsed from
+N-Triples piece by piece as the ingester writes them (``DataGraph.add``), so the gate never holds
+a source's whole text, and holds its triples in about 150 bytes each (the engine fed one text
+held about 750 bytes a triple besides the text). No rdflib graph is built. ``bench/shacl.py`` holds it to
 pySHACL's verdicts (conforms, focus nodes and paths) on every shape example and every real source,
 and ``tests/test_gate.py`` does the same on every run.
 
@@ -22,19 +25,41 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
+import rdflib_turbo
 from pyshacl_turbo import CompiledShapes
-from pyshacl_turbo.rdf import Input
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 _SUBJECT = re.compile(rb"^<([^>]*)>", re.MULTILINE)
 
 
-@dataclass
 class DataGraph:
-    """A staged graph ready for the engine: N-Triples text with its context, and the subjects whose results count."""
+    """The gate's data graph for one source, built piece by piece: a native dataset, and the
+    subjects of the source's own pieces (the only focus nodes whose results count).
 
-    text: str
-    only: set[str]
+    One thread at a time may add to it (``build.gating`` adds on its own thread, in order).
+    """
+
+    def __init__(self) -> None:
+        self.dataset = rdflib_turbo.Dataset()
+        self.only: set[str] = set()
+        self.error: str = ""  # a piece that could not be parsed: the graph is incomplete
+
+    def add(self, piece: bytes, *, context: bool = False) -> None:
+        """Parse N-Triples into the dataset; unless ``context``, its subjects are the source's."""
+        if not context:
+            self.only |= ntriples_subjects(piece)
+        if piece and not self.error:
+            try:
+                self.dataset.parse(data=piece, format="nt")
+            except (ValueError, SyntaxError) as exc:  # the stage's loader names the bad line too
+                self.error = f"the gate could not read the triples: {exc}"
+
+    @classmethod
+    def of(cls, source: bytes, context: bytes = b"") -> DataGraph:
+        data = cls()
+        data.add(source)
+        data.add(context, context=True)
+        return data
 
 
 @dataclass
@@ -62,41 +87,25 @@ class ShaclGate:
     ) -> Verdict:
         """Validate ``graph``; results about nodes that are not its subjects are ignored.
 
-        ``staged``, when given, is ``graph`` as N-Triples (what the caller bulk-loaded): reading a
-        large graph back from the store costs more than validating it. A caller that passes its
-        only reference lets the gate free the bytes once they are text (the engine holds about
-        750 bytes per triple besides).
+        ``staged``, when given, is ``graph`` as N-Triples (what the caller loaded): reading a large
+        graph back from the store costs more than validating it.
         """
-        return self.validate(self.prepare(store, graph, context, ontology, staged))
-
-    def prepare(
-        self, store: ox.Store, graph: str, context: list[str], ontology: str | None = None,
-        staged: bytes | None = None,
-    ) -> DataGraph:
-        """The data graph of ``check``, read from the store now: ``validate`` may then run on
-        another thread while the store changes (the engine releases the GIL)."""
-        if staged is None:
-            only = staged_subjects(store, graph)
-            text = _dump(store, graph).decode("utf-8")
-        else:
-            only = ntriples_subjects(staged)
-            text = staged.decode("utf-8")
-            del staged
-        size = text.count("\n")  # one triple a line
-        text += context_graph(store, graph, context, ontology, size).decode("utf-8")  # in place: no second copy
-        return DataGraph(text, only)
+        source = _dump(store, graph) if staged is None else staged
+        size = source.count(b"\n")  # one triple a line
+        return self.validate(DataGraph.of(source, context_graph(store, graph, context, ontology, size)))
 
     def validate(self, data: DataGraph) -> Verdict:
-        """Run the engine on a prepared data graph (thread-safe for one caller at a time)."""
-        text, data.text = data.text, ""  # not kept by ``data`` once validated
-        return self._validate(text, data.only)
+        """Run the engine on a data graph (thread-safe for one caller at a time); an incomplete one fails."""
+        if data.error:
+            return Verdict(False, 1, [data.error])
+        return self._validate(data.dataset, data.only)
 
     def check_ntriples(self, data: bytes, only: set[str] | None = None) -> Verdict:
         """Validate an N-Triples data graph; with ``only``, results about other focus nodes are ignored."""
-        return self._validate(data.decode("utf-8"), only)
+        return self._validate(DataGraph.of(data).dataset, only)
 
-    def _validate(self, text: str, only: set[str] | None) -> Verdict:
-        conforms, report, _ = self._compiled.validate(Input(text, "nt", None, {}), allow_warnings=True)
+    def _validate(self, dataset: rdflib_turbo.Dataset, only: set[str] | None) -> Verdict:
+        conforms, report, _ = self._compiled.validate(dataset, allow_warnings=True)
         if conforms:
             return Verdict(True)
         messages = sorted(_message(report, r) for r in report.subjects(rdflib.RDF.type, SH.ValidationResult)

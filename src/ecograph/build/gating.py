@@ -1,12 +1,12 @@
 """The SHACL gate on a second thread: a source is validated while the build goes on.
 
-The engine (pyshacl-turbo) releases the GIL while it validates, so the validation of a source
-overlaps the reading of the next source, the inference, the cube and the quality checks, which
-all run on the build's own thread. The build goes on *as if* every pending source conformed;
-``settle`` then waits for the verdicts. A source that does not conform is taken out of the stage
-(and its previous graph carried over) exactly as when it was validated in line, and the build
-derives and checks again: the outcome is the serial build's, only sooner when every source
-conforms, which is the common case.
+The engine (rdflib-turbo's parser, pyshacl-turbo's validator) releases the GIL, so a source is
+parsed into the gate's data graph while the ingester writes it, and validated while the build
+reads the next source, infers, counts the cube and runs the quality checks on its own thread.
+The build goes on *as if* every pending source conformed; ``settle`` then waits for the verdicts.
+A source that does not conform is taken out of the stage (and its previous graph carried over)
+exactly as when it was validated in line, and the build derives and checks again: the outcome
+is the serial build's, only sooner when every source conforms, which is the common case.
 
 A source validated while an earlier source was still pending saw that source in its context
 (the types and descriptions of the nodes it mentions). When the earlier one fails, the later one
@@ -51,6 +51,15 @@ class GateQueue:
                  tb: TracebackType | None) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
+    def feed(self, data: DataGraph, piece: bytes, *, context: bool = False) -> None:
+        """Parse ``piece`` into ``data`` on the gate's thread, after what was queued before
+        (the pieces of a source as the ingester writes them, then its context)."""
+        self._pool.submit(self._add, data, piece, context)
+
+    def _add(self, data: DataGraph, piece: bytes, context: bool) -> None:
+        with self._phases.time("validation"):
+            data.add(piece, context=context)
+
     def submit(self, name: str, graph: str, context: list[str], data: DataGraph,
                on_settled: Callable[[Verdict], bool]) -> None:
         """Queue ``data`` for validation; ``on_settled(verdict)`` is called by ``settle`` and says
@@ -75,3 +84,4 @@ class GateQueue:
                 failed.append(item.graph)
         self.pending.clear()
         return failed
+

@@ -36,7 +36,7 @@ from ecograph.build.changes import record_changes
 from ecograph.build.checks import run_checks
 from ecograph.build.derive import DERIVED, ONTOLOGY_DIR, derive, load_ontology
 from ecograph.build.fetch import read_sidecar, sha256_file
-from ecograph.build.gate import ShaclGate, Verdict
+from ecograph.build.gate import DataGraph, ShaclGate, Verdict, context_graph
 from ecograph.build.gating import GateQueue, Pending
 from ecograph.build.report import BuildError, BuildReport, Phases, Progress, SourceReport
 from ecograph.build.triples import PieceLoader, serialise
@@ -322,10 +322,14 @@ def _stage_source(
         module = importlib.import_module(name)
         ctx = IngestContext(base=settings.base, files=files, data_dir=settings.data, identity=identity,
                             lookups=lookups, progress=progress)
+        data, loader = DataGraph(), PieceLoader(store, graph)  # the stage and the gate read each piece
+
+        def on_piece(piece: bytes) -> None:
+            loader(piece)
+            gating.feed(data, piece)  # parsed on the gate's thread
         with timer("ingest"):
-            loader = PieceLoader(store, graph)
             try:
-                out = serialise(module.read(ctx), progress, source.name, on_piece=loader)
+                out = serialise(module.read(ctx), progress, source.name, on_piece=on_piece)
             finally:
                 invalid = loader.wait()
             if invalid is not None:
@@ -340,9 +344,9 @@ def _stage_source(
         rep.triples, rep.rows_read, rep.rows_rejected = out.count, ctx.rows_read, ctx.rows_rejected
         if not rep.error:
             progress(f"[{source.name}] {rep.triples:,} triples read in {time.perf_counter() - t0:.1f} s; validating …")
-            with timer("gate"):  # the bytes just loaded, not the graph read back from the stage
-                data = gating.gate.prepare(store, graph, staged.graphs, ontology=settings.graph("ontology"),
-                                           staged=out.take())
+            with timer("gate"):  # what the source mentions of the graphs staged before it
+                gating.feed(data, context_graph(store, graph, staged.graphs, settings.graph("ontology"), out.count),
+                            context=True)
             context = list(staged.graphs)
             _admit(publisher, staged, graph, _provenance(settings, source, rep, files))  # until its verdict
             rep.status = "published"

@@ -37,9 +37,9 @@ def serialise(triples: Iterator[nt.Triple], progress: Progress, label: str,
               on_piece: Callable[[bytes], None] | None = None) -> Serialised:
     """Join the ingester's triples into one N-Triples document (one triple a line).
 
-    The document is kept whole: the gate validates these very bytes instead of reading the graph
-    back from the stage. ``on_piece`` gets each piece of ``BATCH`` triples as soon as it is encoded
-    (a ``PieceLoader`` loads it into the stage while the ingester goes on).
+    ``on_piece`` gets each piece of ``BATCH`` triples as soon as it is encoded (the build loads it
+    into the stage and the gate's data graph while the ingester goes on) and the document is not
+    kept; without it, the document is kept whole in ``data``.
     """
     chunks: list[bytes] = []
     lines: list[str] = []
@@ -50,9 +50,11 @@ def serialise(triples: Iterator[nt.Triple], progress: Progress, label: str,
         for s, p, o in triples:
             lines.append(f"{s} {p} {o} .\n")
             if len(lines) == BATCH:
-                chunks.append("".join(lines).encode("utf-8"))
-                if on_piece is not None:
-                    on_piece(chunks[-1])
+                piece = "".join(lines).encode("utf-8")
+                if on_piece is None:
+                    chunks.append(piece)
+                else:
+                    on_piece(piece)
                 count += BATCH
                 lines.clear()
                 if count >= next_report:
@@ -60,9 +62,11 @@ def serialise(triples: Iterator[nt.Triple], progress: Progress, label: str,
                     next_report += REPORT_EVERY
     except Exception as exc:  # noqa: BLE001 - handed to the caller
         error = exc
-    chunks.append("".join(lines).encode("utf-8"))
-    if on_piece is not None:
-        on_piece(chunks[-1])
+    piece = "".join(lines).encode("utf-8")
+    if on_piece is None:
+        chunks.append(piece)
+    else:
+        on_piece(piece)
     return Serialised(b"".join(chunks), count + len(lines), error)
 
 
