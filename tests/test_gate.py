@@ -121,3 +121,14 @@ def test_staged_ntriples_give_the_same_verdict_as_the_store(gate: ShaclGate) -> 
     bad = b'<http://localhost:8000/id/org/imec> <http://www.w3.org/2000/01/rdf-schema#label> "second" .\n'
     staged = broken.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(SRC)) + bad
     assert not gate.check(broken, SRC, [], ontology=ONT, staged=staged).conforms  # the bytes are what is checked
+
+
+def test_a_data_graph_parsed_in_slices_gets_the_same_verdict(gate: ShaclGate, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The gate parses a large document a slice at a time (``gate.PIECE`` bytes, cut at line ends)."""
+    verdicts = {}
+    for size in (16 << 20, 150):
+        monkeypatch.setattr("ecograph.build.gate.PIECE", size)
+        verdicts[size] = [gate.check(_store(SHAPES_DATA / name), SRC, [], ontology=ONT)
+                          for name in ("invalid-org-no-name.ttl", "valid-organisation.ttl")]
+    assert verdicts[150] == verdicts[16 << 20]
+    assert [v.conforms for v in verdicts[150]] == [False, True]

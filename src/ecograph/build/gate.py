@@ -30,6 +30,7 @@ from pyshacl_turbo import CompiledShapes
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 _SUBJECT = re.compile(rb"^<([^>]*)>", re.MULTILINE)
+PIECE = 16 << 20  # N-Triples parsed at a time
 
 
 class DataGraph:
@@ -48,11 +49,15 @@ class DataGraph:
         """Parse N-Triples into the dataset; unless ``context``, its subjects are the source's."""
         if not context:
             self.only |= ntriples_subjects(piece)
-        if piece and not self.error:
+        start = 0
+        while start < len(piece) and not self.error:  # in slices: the parser holds one as text
+            end = piece.find(b"\n", start + PIECE)
+            end = len(piece) if end < 0 else end + 1
             try:
-                self.dataset.parse(data=piece, format="nt")
+                self.dataset.parse(data=piece[start:end], format="nt")
             except (ValueError, SyntaxError) as exc:  # the stage's loader names the bad line too
                 self.error = f"the gate could not read the triples: {exc}"
+            start = end
 
     @classmethod
     def of(cls, source: bytes, context: bytes = b"") -> DataGraph:
