@@ -132,3 +132,12 @@ def test_a_data_graph_parsed_in_slices_gets_the_same_verdict(gate: ShaclGate, mo
                           for name in ("invalid-org-no-name.ttl", "valid-organisation.ttl")]
     assert verdicts[150] == verdicts[16 << 20]
     assert [v.conforms for v in verdicts[150]] == [False, True]
+
+
+def test_a_data_graph_the_gate_cannot_read_does_not_conform(gate: ShaclGate) -> None:
+    """An incomplete data graph must not pass as an empty, conforming one."""
+    good = f'<{BASE}/id/org/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n'.encode()
+    bad = f"<{BASE}/id/org/with space> <http://example.org/p> <http://example.org/o> .\n".encode()
+    verdict = gate.check_ntriples(good + bad)
+    assert not verdict.conforms
+    assert verdict.messages[0].startswith("the gate could not read the triples")

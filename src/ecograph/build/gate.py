@@ -28,6 +28,8 @@ import rdflib
 import rdflib_turbo
 from pyshacl_turbo import CompiledShapes
 
+from ecograph.model import nt
+
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 _SUBJECT = re.compile(rb"^<([^>]*)>", re.MULTILINE)
 PIECE = 16 << 20  # N-Triples parsed at a time
@@ -49,15 +51,14 @@ class DataGraph:
         """Parse N-Triples into the dataset; unless ``context``, its subjects are the source's."""
         if not context:
             self.only |= ntriples_subjects(piece)
-        start = 0
-        while start < len(piece) and not self.error:  # in slices: the parser holds one as text
-            end = piece.find(b"\n", start + PIECE)
-            end = len(piece) if end < 0 else end + 1
+        if self.error:  # incomplete already: the verdict will say so
+            return
+        for part in nt.line_pieces(piece, PIECE):  # in slices: the parser holds one as text
             try:
-                self.dataset.parse(data=piece[start:end], format="nt")
+                self.dataset.parse(data=part, format="nt")
             except (ValueError, SyntaxError) as exc:  # the stage's loader names the bad line too
                 self.error = f"the gate could not read the triples: {exc}"
-            start = end
+                return
 
     @classmethod
     def of(cls, source: bytes, context: bytes = b"") -> DataGraph:
@@ -95,22 +96,20 @@ class ShaclGate:
         ``staged``, when given, is ``graph`` as N-Triples (what the caller loaded): reading a large
         graph back from the store costs more than validating it.
         """
-        source = _dump(store, graph) if staged is None else staged
-        size = source.count(b"\n")  # one triple a line
-        return self.validate(DataGraph.of(source, context_graph(store, graph, context, ontology, size)))
+        return self.validate(DataGraph.of(*_parts(store, graph, context, ontology, staged)))
 
     def validate(self, data: DataGraph) -> Verdict:
         """Run the engine on a data graph (thread-safe for one caller at a time); an incomplete one fails."""
-        if data.error:
-            return Verdict(False, 1, [data.error])
-        return self._validate(data.dataset, data.only)
+        return self._validate(data, data.only)
 
     def check_ntriples(self, data: bytes, only: set[str] | None = None) -> Verdict:
         """Validate an N-Triples data graph; with ``only``, results about other focus nodes are ignored."""
-        return self._validate(DataGraph.of(data).dataset, only)
+        return self._validate(DataGraph.of(data), only)
 
-    def _validate(self, dataset: rdflib_turbo.Dataset, only: set[str] | None) -> Verdict:
-        conforms, report, _ = self._compiled.validate(dataset, allow_warnings=True)
+    def _validate(self, data: DataGraph, only: set[str] | None) -> Verdict:
+        if data.error:
+            return Verdict(False, 1, [data.error])
+        conforms, report, _ = self._compiled.validate(data.dataset, allow_warnings=True)
         if conforms:
             return Verdict(True)
         messages = sorted(_message(report, r) for r in report.subjects(rdflib.RDF.type, SH.ValidationResult)
@@ -134,7 +133,14 @@ def data_graph(
 
     (A triple may come twice, from two parts: SHACL counts distinct values, so that is harmless.)
     """
-    return (_dump(store, graph) if staged is None else staged) + context_graph(store, graph, context, ontology)
+    return b"".join(_parts(store, graph, context, ontology, staged))
+
+
+def _parts(store: ox.Store, graph: str, context: list[str], ontology: str | None,
+           staged: bytes | None) -> tuple[bytes, bytes]:
+    """The staged graph as N-Triples and its context, as ``ShaclGate.check`` validates them."""
+    source = _dump(store, graph) if staged is None else staged
+    return source, context_graph(store, graph, context, ontology, source.count(b"\n"))  # one triple a line
 
 
 def context_graph(store: ox.Store, graph: str, context: list[str], ontology: str | None = None,

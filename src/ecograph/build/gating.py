@@ -28,11 +28,10 @@ from ecograph.build.report import Phases
 class Pending:
     """A source staged provisionally, its verdict still to come."""
 
-    name: str
     graph: str
     context: list[str]  # the graphs its data graph was read with
     verdict: Future[Verdict]
-    on_settled: Callable[[Verdict], bool] = field(repr=False, default=lambda _v: True)
+    on_settled: Callable[[Verdict], bool] = field(repr=False)
 
 
 class GateQueue:
@@ -60,11 +59,11 @@ class GateQueue:
         with self._phases.time("validation"):
             data.add(piece, context=context)
 
-    def submit(self, name: str, graph: str, context: list[str], data: DataGraph,
+    def submit(self, graph: str, context: list[str], data: DataGraph,
                on_settled: Callable[[Verdict], bool]) -> None:
         """Queue ``data`` for validation; ``on_settled(verdict)`` is called by ``settle`` and says
         whether the graph stays in the stage."""
-        self.pending.append(Pending(name, graph, list(context), self._pool.submit(self._validate, data), on_settled))
+        self.pending.append(Pending(graph, list(context), self._pool.submit(self._validate, data), on_settled))
 
     def _validate(self, data: DataGraph) -> Verdict:
         with self._phases.time("validation"):

@@ -365,7 +365,7 @@ def _stage_source(
                 _unpublished(publisher, graph, staged, rep, progress)
                 return False
 
-            gating.submit(source.name, graph, context, data, settled)
+            gating.submit(graph, context, data, settled)
             return rep
         rep.status = "not-published"
         store.remove_graph(target)

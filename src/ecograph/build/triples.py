@@ -42,6 +42,7 @@ def serialise(triples: Iterator[nt.Triple], progress: Progress, label: str,
     kept; without it, the document is kept whole in ``data``.
     """
     chunks: list[bytes] = []
+    emit = chunks.append if on_piece is None else on_piece
     lines: list[str] = []
     count = 0
     error: BaseException | None = None
@@ -50,11 +51,7 @@ def serialise(triples: Iterator[nt.Triple], progress: Progress, label: str,
         for s, p, o in triples:
             lines.append(f"{s} {p} {o} .\n")
             if len(lines) == BATCH:
-                piece = "".join(lines).encode("utf-8")
-                if on_piece is None:
-                    chunks.append(piece)
-                else:
-                    on_piece(piece)
+                emit("".join(lines).encode("utf-8"))
                 count += BATCH
                 lines.clear()
                 if count >= next_report:
@@ -62,11 +59,7 @@ def serialise(triples: Iterator[nt.Triple], progress: Progress, label: str,
                     next_report += REPORT_EVERY
     except Exception as exc:  # noqa: BLE001 - handed to the caller
         error = exc
-    piece = "".join(lines).encode("utf-8")
-    if on_piece is None:
-        chunks.append(piece)
-    else:
-        on_piece(piece)
+    emit("".join(lines).encode("utf-8"))
     return Serialised(b"".join(chunks), count + len(lines), error)
 
 

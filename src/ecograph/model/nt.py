@@ -8,7 +8,7 @@ times faster than creating Python RDF term objects per triple (see ``bench/inges
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from ecograph.model.namespaces import XSD
 
@@ -65,3 +65,13 @@ def lit(value: object, lang: str | None = None, datatype: str | None = None) -> 
 def serialize(triples: Iterable[Triple]) -> str:
     """One N-Triples document."""
     return "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
+
+
+def line_pieces(data: bytes, size: int) -> Iterator[bytes]:
+    """An N-Triples document in pieces of about ``size`` bytes, each ending at the end of a line."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start + size)
+        end = len(data) if end < 0 else end + 1
+        yield data[start:end]
+        start = end
