@@ -375,10 +375,9 @@ def virtuoso_app(virtuoso_pair: tuple[LiveServer, Server]) -> Iterator[LiveServe
     then the app answers 503 (tested above for any server). So the tests wait for those queries,
     and a server found dead is restarted on the same database before a test, and once more if it
     dies during one (``_supervised``); a second death fails the test."""
-    live, server = virtuoso_pair
     _wait_for_warmers()
-    _revive(server)
-    yield live
+    _revive(virtuoso_pair)
+    yield virtuoso_pair[0]
 
 
 def _wait_for_warmers(timeout: float = 120.0) -> None:
@@ -387,23 +386,29 @@ def _wait_for_warmers(timeout: float = 120.0) -> None:
         time.sleep(0.1)
 
 
-def _revive(server: Server) -> bool:
-    """Restart ``server`` if it does not answer; whether it had to."""
+def _revive(virtuoso_pair: tuple[LiveServer, Server], timeout: float = 30.0) -> bool:
+    """Restart the server if it does not answer, and wait until the app has seen it back (its
+    registry watch answers 503 until its next look); whether it had to."""
+    live, server = virtuoso_pair
     try:
         httpx.post(server.query, data={"query": "ASK {}"}, timeout=10)
-        return False
     except httpx.TransportError:
         server.kill()
         server.restart()
-        return True
+    else:
+        if httpx.get(live.url + "/", timeout=30).status_code == 200:
+            return False
+    deadline = time.monotonic() + timeout
+    while httpx.get(live.url + "/", timeout=30).status_code != 200 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return True
 
 
 def _supervised(virtuoso_pair: tuple[LiveServer, Server], check: Callable[[], None]) -> None:
-    server = virtuoso_pair[1]
     try:
         check()
     except (AssertionError, httpx.TransportError):
-        if not _revive(server):
+        if not _revive(virtuoso_pair):
             raise  # the server is up: a real failure
         check()
 
